@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ExplainersConfig(AppConfig):
+    """What readers see: explainer pages, their blocks, feeds and related stories."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "explainers"

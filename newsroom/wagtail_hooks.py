@@ -1,0 +1,100 @@
+"""The evidence desk in the Wagtail admin: outlets, sources and claims as snippets."""
+
+from django.db.models import Count
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from newsroom.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
+from newsroom.models import Claim, Outlet, Source
+from newsroom.views import SourceInspectView
+
+
+class EvidenceDeskViewSet(SnippetViewSet):
+    # The admin searches with the ORM, so results never wait on a search index update.
+    search_backend_name = None
+
+
+class OutletViewSet(EvidenceDeskViewSet):
+    model = Outlet
+    icon = "site"
+    menu_order = 300
+    list_display = ["name", "country", "domain", Column("source_count", label="Sources")]
+    filterset_class = OutletFilterSet
+    search_fields = ["name", "aliases"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Outlet.objects.annotate(source_count=Count("sources"))
+
+
+class SourceViewSet(EvidenceDeskViewSet):
+    model = Source
+    icon = "doc-full"
+    menu_order = 100
+    list_display = [
+        "title",
+        "outlet",
+        "kind",
+        DateColumn("published_on", label="Published"),
+        "language",
+        DateColumn("imported_at", label="Imported"),
+    ]
+    list_per_page = 50
+    filterset_class = SourceFilterSet
+    search_fields = ["title", "body", "outlet__name"]
+    inspect_view_enabled = True
+    inspect_view_class = SourceInspectView
+    inspect_view_fields = [
+        "title",
+        "outlet",
+        "url",
+        "kind",
+        "language",
+        "published_on",
+        "date_precision",
+        "tags",
+        "seed_file",
+        "imported_at",
+    ]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Source.objects.select_related("outlet")
+
+
+class ClaimViewSet(EvidenceDeskViewSet):
+    model = Claim
+    icon = "tick-inverse"
+    menu_order = 200
+    list_display = [
+        "statement",
+        Column("status", label="Status", accessor="get_status_display"),
+        Column("created_by", label="Author"),
+        DateColumn("latest_revision_created_at", label="Updated"),
+    ]
+    list_per_page = 50
+    filterset_class = ClaimFilterSet
+    search_fields = ["statement"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return Claim.objects.select_related("created_by")
+
+
+class EvidenceDeskGroup(SnippetViewSetGroup):
+    menu_label = "Evidence desk"
+    menu_icon = "tasks"
+    menu_order = 150
+    items = (SourceViewSet, ClaimViewSet, OutletViewSet)
+
+
+register_snippet(EvidenceDeskGroup)
+
+
+@hooks.register("after_create_snippet")
+def record_claim_author(request, instance):
+    if isinstance(instance, Claim) and instance.created_by_id is None:
+        Claim.objects.filter(pk=instance.pk).update(created_by=request.user)
+        instance.created_by = request.user

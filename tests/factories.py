@@ -1,0 +1,74 @@
+"""Factories for the evidence desk and explainers, in one place."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from newsroom.models import Claim, Evidence, Outlet, Source
+
+SAMPLE_BODY = (
+    "The Kremlin said on 21 December that Putin was ready for dialogue with Macron.\n\n"
+    "The Elysee Palace said any talks would be held in full transparency with Kyiv."
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@newsroom.invalid")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+        self.save()
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    outlet = factory.SubFactory(OutletFactory)
+    kind = Source.Kind.ARTICLE
+    language = "en"
+    original_text = SAMPLE_BODY
+    body = factory.LazyAttribute(lambda source: source.original_text)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    statement = factory.Sequence(lambda n: f"Claim number {n} is a fact.")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+        skip_postgeneration_save = True
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = "Putin was ready for dialogue with Macron"
+    stance = Evidence.Stance.SUPPORTS
+
+    @factory.post_generation
+    def anchor(self, create, extracted, **kwargs):
+        self.clean()
+        if create:
+            self.save()
