@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsroom.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
 from newsroom.models import Claim, Outlet, Source
-from newsroom.views import SourceInspectView
+from newsroom.views.sources import SourceInspectView
 
 
 class EvidenceDeskViewSet(SnippetViewSet):
