@@ -38,3 +38,28 @@ def verifier_client(verifier):
 @pytest.fixture
 def admin_client(superuser):
     return _client_for(superuser)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker on Redis, with this process sending tasks to it (not eager)."""
+    from django.db import connection
+
+    from newsroom.celery import app
+    from tests.celery_worker import CeleryWorker, broker_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a real worker needs a database another process can open (PostgreSQL)")
+
+    def use_broker(**conf):
+        # Connections are pooled per broker URL; drop them so the new URL takes effect.
+        app.conf.update(conf)
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    use_broker(task_always_eager=False, broker_url=broker_url())
+    worker = CeleryWorker().start()
+    yield worker
+    worker.stop()
+    use_broker(**previous)

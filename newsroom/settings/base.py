@@ -127,6 +127,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {"task": "explainers.publish_scheduled", "schedule": 60.0},
+}
 
 # Content-Security-Policy (django-csp 4). Wagtail's admin needs inline styles and scripts.
 CONTENT_SECURITY_POLICY = {

@@ -1,0 +1,77 @@
+"""A real Celery worker process on the machine's Redis, for tests that must not use eager mode.
+
+The worker runs the project's tasks against the test database (PostgreSQL only: an
+in-memory SQLite database cannot be shared with another process).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def broker_url():
+    # One Redis database per xdist worker, so parallel test processes don't share a queue.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = 10 + int(worker.removeprefix("gw") or 0)
+    return f"{REDIS_URL}/{number}"
+
+
+def database_url():
+    settings = connection.settings_dict
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
+
+
+class CeleryWorker:
+    def __init__(self):
+        self.process = None
+        self.log = BASE_DIR / "test-artifacts" / f"celery-{os.getpid()}.log"
+
+    def start(self):
+        redis.Redis.from_url(broker_url()).flushdb()
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": broker_url(),
+        }
+        command = [sys.executable, "-m", "celery", "-A", "newsroom", "worker"]
+        command += ["--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle"]
+        command += ["--loglevel=info"]
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited: {self.log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError(f"Celery worker not ready in {timeout}s: {self.log.read_text()[-2000:]}")
+
+    def kill(self, signal_number):
+        self.process.send_signal(signal_number)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
