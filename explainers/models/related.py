@@ -1,0 +1,1 @@
+"""Related stories: what the widget under each explainer shows, and why."""
