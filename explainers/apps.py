@@ -6,3 +6,6 @@ class ExplainersConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "explainers"
+
+    def ready(self):
+        from explainers import signals  # noqa: F401  (connects the related-stories receivers)

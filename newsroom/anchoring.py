@@ -109,3 +109,48 @@ def closest_passage(body, quote):
     while end < len(body) and not body[end].isspace():
         end += 1
     return body[start:end].strip()
+
+
+def reanchor_source(source, previous_body=None):
+    """Anchor every quote from `source` again in its current body, after its text changed.
+
+    A quote found word for word (exactly or after folding quotes, dashes and case) stays
+    anchored at its new offsets. A quote found only fuzzily now, at a passage whose words
+    differ from those it was anchored to in `previous_body`, is "moved"; a quote no longer
+    found is "lost". Claims citing a moved or lost quote need re-checking: they are set to
+    "needs re-check" and returned.
+    """
+    from newsroom.models import Claim, Evidence
+
+    flagged_claim_ids = set()
+    changed = []
+    for evidence in Evidence.objects.filter(source=source).order_by("pk"):
+        old_passage = _passage(previous_body, evidence.start_offset, evidence.end_offset)
+        anchor = anchor_quote(source.body, evidence.quote)
+        if anchor is None:
+            evidence.start_offset = evidence.end_offset = None
+            evidence.anchor_method, evidence.anchor_score = "", None
+            evidence.anchor_status = Evidence.AnchorStatus.LOST
+        else:
+            evidence.apply_anchor(anchor)
+            same_words = source.body[anchor.start : anchor.end] == old_passage
+            if anchor.method == "fuzzy" and not same_words:
+                evidence.anchor_status = Evidence.AnchorStatus.MOVED
+        if evidence.anchor_status != Evidence.AnchorStatus.ANCHORED:
+            flagged_claim_ids.add(evidence.claim_id)
+        changed.append(evidence)
+    Evidence.objects.bulk_update(
+        changed,
+        ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"],
+    )
+    claims = list(Claim.objects.filter(pk__in=flagged_claim_ids).order_by("pk"))
+    Claim.objects.filter(pk__in=flagged_claim_ids).update(status=Claim.Status.NEEDS_RECHECK)
+    for claim in claims:
+        claim.status = Claim.Status.NEEDS_RECHECK
+    return claims
+
+
+def _passage(body, start, end):
+    if body is None or start is None or end is None:
+        return None
+    return body[start:end]

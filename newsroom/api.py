@@ -1,14 +1,97 @@
-"""The public read API of the evidence desk: verified claims with their evidence and sources.
+"""The public read API: verified claims with their evidence and sources, and Wagtail's API v2
+for live, public explainers.
 
 Only live, verified claims appear; drafts, unverified, disputed and false claims never do.
+Only live explainer pages (and the explainers index) that no view restriction hides appear,
+whoever asks. Answers are cached under a key that holds the URL and the desk's latest change,
+so a new decision, revision or publication is visible on the very next request.
 """
 
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 from rest_framework import serializers, viewsets
+from rest_framework.fields import Field
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from wagtail.api import APIField
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
+from wagtail.models.audit_log import ModelLogEntry
 
-from newsroom.models import Claim, Evidence, Source
+from newsroom.models import Claim, Evidence, Outlet, Source, Verification
+
+# A browser or proxy may keep an answer this long; the server's copy lives until the desk
+# changes (its key changes), or at most CACHE_SECONDS for edits made outside the admin.
+BROWSER_MAX_AGE = 60
+CACHE_SECONDS = 300
+
+
+def latest_change():
+    """One cheap query summing up every write that can change an answer: revisions, audit
+    log entries (publish, unpublish, edits, decisions), decisions, re-imports, and counts
+    of the rows that can be deleted without a log entry."""
+    tables = {
+        "revision": Revision._meta.db_table,
+        "model_log": ModelLogEntry._meta.db_table,
+        "page_log": PageLogEntry._meta.db_table,
+        "verification": Verification._meta.db_table,
+        "source": Source._meta.db_table,
+        "claim": Claim._meta.db_table,
+        "evidence": Evidence._meta.db_table,
+        "outlet": Outlet._meta.db_table,
+        "page": Page._meta.db_table,
+        "restriction": PageViewRestriction._meta.db_table,
+    }
+    sql = (
+        "SELECT (SELECT MAX(id) FROM {revision}), (SELECT MAX(id) FROM {model_log}),"
+        " (SELECT MAX(id) FROM {page_log}), (SELECT MAX(id) FROM {verification}),"
+        " (SELECT MAX(updated_at) FROM {source}), (SELECT COUNT(*) FROM {claim}),"
+        " (SELECT COUNT(*) FROM {evidence}), (SELECT MAX(id) FROM {evidence}),"
+        " (SELECT COUNT(*) FROM {outlet}), (SELECT COUNT(*) FROM {page} WHERE live),"
+        " (SELECT MAX(last_published_at) FROM {page}),"
+        " (SELECT COUNT(*) FROM {restriction}), (SELECT MAX(id) FROM {restriction})"
+    ).format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
+class CachedReadMixin:
+    """Serve GET answers from the cache, keyed on the absolute URL and latest_change().
+    Only JSON is rendered, and nothing depends on who asks, so one copy serves everyone."""
+
+    renderer_classes = [JSONRenderer]
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        url = request.build_absolute_uri()
+        key = "newsroom-api:" + hashlib.sha256(f"{latest_change()}|{url}".encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return self.cache_headers(HttpResponse(content, content_type=content_type), "hit")
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        response.render()
+        cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+        return self.cache_headers(response, "miss")
+
+    @staticmethod
+    def cache_headers(response, outcome):
+        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+        response["X-Newsroom-Cache"] = outcome
+        return response
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -45,7 +128,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
     def get_tags(self, claim):
-        return sorted(tag.name for tag in claim.tags.all())
+        return sorted((tag.name for tag in claim.tags.all()), key=str.casefold)
 
 
 class ClaimPagination(PageNumberPagination):
@@ -54,11 +137,11 @@ class ClaimPagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
 
-class VerifiedClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
+    """GET /api/claims/ and /api/claims/<id>/: live, verified claims, newest decision first."""
+
     serializer_class = ClaimSerializer
     pagination_class = ClaimPagination
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     def get_queryset(self):
         evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order")
@@ -67,3 +150,84 @@ class VerifiedClaimViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related(Prefetch("evidence", queryset=evidence), "tags")
             .order_by("-verified_at", "pk")
         )
+
+
+class TagNamesField(Field):
+    """A page's tag names, from its prefetched tags (Wagtail's own field queries per page)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, tags):
+        return sorted((tag.name for tag in tags.all()), key=str.casefold)
+
+
+class CitedClaimsField(Field):
+    """The claims an explainer cites, as readers see them: statement and status, and for a
+    verified claim, where the claims endpoint has its evidence."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page):
+        ids = page.cited_claim_ids()
+        claims = Claim.objects.filter(pk__in=ids, live=True).only("pk", "statement", "status")
+        by_id = {claim.pk: claim for claim in claims}
+        return [self.claim_summary(by_id[pk]) for pk in ids if pk in by_id]
+
+    def claim_summary(self, claim):
+        verified = claim.status == Claim.Status.VERIFIED
+        request = self.context.get("request")
+        url = f"/api/claims/{claim.pk}/" if verified else None
+        if url and request is not None:
+            url = request.build_absolute_uri(url)
+        return {"id": claim.pk, "statement": claim.statement, "status": claim.status, "url": url}
+
+
+def explainer_models():
+    from explainers.models import ExplainerIndexPage, ExplainerPage
+
+    return ExplainerPage, ExplainerIndexPage
+
+
+def explainer_api_fields(model):
+    """The fields the API offers for an explainer model: the model's own `api_fields` when
+    it declares them, else the ones a reader's app needs."""
+    declared = getattr(model, "api_fields", None)
+    if declared:
+        return list(declared)
+    explainer_page, index_page = explainer_models()
+    if issubclass(model, explainer_page):
+        return [
+            APIField("standfirst"),
+            APIField("tags", serializer=TagNamesField()),
+            APIField("last_published_at"),
+            APIField("body"),
+            APIField("cited_claims", serializer=CitedClaimsField()),
+        ]
+    if issubclass(model, index_page):
+        return [APIField("intro")]
+    return []
+
+
+class ExplainerPagesAPIViewSet(CachedReadMixin, PagesAPIViewSet):
+    """Wagtail's pages endpoint, narrowed to live explainers and their index that no view
+    restriction hides, for every caller (logged in or holding a page password alike)."""
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return cls._convert_api_fields(cls.body_fields + explainer_api_fields(model))
+
+    def get_base_queryset(self):
+        # Asked for several times per request; the view restrictions are read once.
+        if getattr(self, "_base_queryset", None) is None:
+            queryset = super().get_base_queryset().public().type(*explainer_models())
+            self._base_queryset = queryset
+        return self._base_queryset.all()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        explainer_page, _ = explainer_models()
+        if issubclass(queryset.model, explainer_page):
+            queryset = queryset.prefetch_related("tags")
+        return queryset

@@ -3,12 +3,11 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 
-from newsroom.api import VerifiedClaimViewSet
+from newsroom.api import ExplainerPagesAPIViewSet, VerifiedClaimViewSet
 
 pages_router = WagtailAPIRouter("wagtailapi")
-pages_router.register_endpoint("pages", PagesAPIViewSet)
+pages_router.register_endpoint("pages", ExplainerPagesAPIViewSet)
 
 claims_router = SimpleRouter()
 claims_router.register("claims", VerifiedClaimViewSet, basename="verified-claim")

@@ -34,8 +34,23 @@ class SourceFilterSet(WagtailFilterSet):
         fields = ["kind", "outlet", "published_on", "language"]
 
 
+class QueueFilter(django_filters.BooleanFilter):
+    """Narrows the list to one of the desk's queues (a ClaimQuerySet method)."""
+
+    def __init__(self, queue, **kwargs):
+        self.queue = queue
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return getattr(qs, self.queue)()
+
+
 class ClaimFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=Claim.Status.choices)
+    awaiting = QueueFilter("awaiting_verification", label="Awaiting verification")
+    single_source = QueueFilter("single_source", label="Verified on a single source")
     tag = TagFilter(label="Tag")
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.all(),

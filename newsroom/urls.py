@@ -1,17 +1,23 @@
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from explainers import views as explainer_views
+from explainers.feeds import ExplainersAtomFeed, ExplainersFeed
 from newsroom.api_urls import urlpatterns as api_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include(api_urlpatterns)),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", explainer_views.robots_txt, name="robots_txt"),
+    path("search/", explainer_views.search, name="search"),
+    path("feeds/explainers.rss", ExplainersFeed(), name="explainers_rss"),
+    path("feeds/explainers.atom", ExplainersAtomFeed(), name="explainers_atom"),
 ]
 
 if settings.DEBUG:

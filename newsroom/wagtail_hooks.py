@@ -1,14 +1,24 @@
 """The evidence desk in the Wagtail admin: outlets, sources and claims as snippets."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsroom.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
-from newsroom.models import Claim, Outlet, Source
-from newsroom.views.sources import SourceInspectView
+from newsroom.models import Claim, Evidence, Outlet, Source
+from newsroom.verification import LOG_ACTIONS
+from newsroom.views.claims import (
+    AddEvidenceView,
+    ClaimEditView,
+    ClaimInspectView,
+    VerifyClaimView,
+    corroboration_columns,
+)
+from newsroom.views.dashboard import verification_panels
+from newsroom.views.sources import RestoreSetAsideLineView, SourceInspectView
 
 
 class EvidenceDeskViewSet(SnippetViewSet):
@@ -63,6 +73,16 @@ class SourceViewSet(EvidenceDeskViewSet):
     def get_queryset(self, request):
         return Source.objects.select_related("outlet")
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "restore-line/<int:pk>/<int:line>/",
+                RestoreSetAsideLineView.as_view(),
+                name="restore_line",
+            ),
+        ]
+
 
 class ClaimViewSet(EvidenceDeskViewSet):
     model = Claim
@@ -71,6 +91,7 @@ class ClaimViewSet(EvidenceDeskViewSet):
     list_display = [
         "statement",
         Column("status", label="Status", accessor="get_status_display"),
+        *corroboration_columns(),
         Column("created_by", label="Author"),
         DateColumn("latest_revision_created_at", label="Updated"),
     ]
@@ -78,9 +99,20 @@ class ClaimViewSet(EvidenceDeskViewSet):
     filterset_class = ClaimFilterSet
     search_fields = ["statement"]
     inspect_view_enabled = True
+    inspect_view_class = ClaimInspectView
+    edit_view_class = ClaimEditView
 
     def get_queryset(self, request):
-        return Claim.objects.select_related("created_by")
+        return Claim.objects.select_related("created_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("verify/<int:pk>/", VerifyClaimView.as_view(), name="verify"),
+            path("add-evidence/<int:pk>/", AddEvidenceView.as_view(), name="add_evidence"),
+        ]
 
 
 class EvidenceDeskGroup(SnippetViewSetGroup):
@@ -98,3 +130,14 @@ def record_claim_author(request, instance):
     if isinstance(instance, Claim) and instance.created_by_id is None:
         Claim.objects.filter(pk=instance.pk).update(created_by=request.user)
         instance.created_by = request.user
+
+
+@hooks.register("register_log_actions")
+def register_verification_actions(actions):
+    for action, label, message in LOG_ACTIONS.values():
+        actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_verification_panels(request, panels):
+    panels.extend(verification_panels(request.user))

@@ -4,6 +4,15 @@ from django.test import Client
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids are reused after a rollback, so a cached
+    answer from one test could otherwise match another test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=["Editors"])
@@ -63,3 +72,25 @@ def celery_worker(transactional_db):
     yield worker
     worker.stop()
     use_broker(**previous)
+
+
+@pytest.fixture
+def run_import(db):
+    """Run `manage.py import_sources` with arguments as the shell would; return
+    (exit status, stdout, stderr)."""
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from django.core.management import ManagementUtility
+
+    def run(*args):
+        stdout, stderr = StringIO(), StringIO()
+        status = 0
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            try:
+                ManagementUtility(["manage.py", "import_sources", *map(str, args)]).execute()
+            except SystemExit as exit:
+                status = exit.code
+        return status, stdout.getvalue(), stderr.getvalue()
+
+    return run

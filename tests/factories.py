@@ -72,3 +72,31 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
         self.clean()
         if create:
             self.save()
+
+
+def explainer_page(title, body=(), publish=True, parent=None, **fields):
+    """An explainer under the explainers index (`parent`), saved as a revision and published
+    unless publish=False, as the admin would."""
+    from django.utils.text import slugify
+
+    from explainers.models import ExplainerIndexPage, ExplainerPage
+
+    page = ExplainerPage(
+        title=title,
+        slug=fields.pop("slug", slugify(title)),
+        standfirst=fields.pop("standfirst", "Where the talks stand, claim by claim."),
+        body=list(body),
+        live=False,
+        **fields,
+    )
+    (parent or ExplainerIndexPage.objects.get()).add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page
+
+
+def cited_claim_block(claim, show_as_unverified=False):
+    """A StreamField "claim" block citing `claim`, as raw data for explainer_page(body=…)."""
+    return {"type": "claim", "value": {"claim": claim.pk, "show_as_unverified": show_as_unverified}}

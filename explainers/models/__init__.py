@@ -1,4 +1,4 @@
-from .pages import HomePage
+from .pages import ExplainerIndexPage, ExplainerPage, ExplainerPageTag, HomePage
 from .related import *  # noqa: F403
 
-__all__ = ["HomePage"]
+__all__ = ["ExplainerIndexPage", "ExplainerPage", "ExplainerPageTag", "HomePage"]

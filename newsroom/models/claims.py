@@ -1,6 +1,9 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -10,6 +13,34 @@ from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMi
 from wagtail.search import index
 
 from newsroom.anchoring import anchor_quote, closest_passage
+from newsroom.claim_forms import ClaimForm
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """How many distinct sources and outlets hold a claim up or contradict it."""
+
+    supporting_sources: int = 0
+    supporting_outlets: int = 0
+    disputing_sources: int = 0
+    disputing_outlets: int = 0
+
+
+class ClaimQuerySet(models.QuerySet):
+    """The desk's working queues, used by the dashboard panels and the list's filters."""
+
+    def needs_recheck(self):
+        return self.filter(status=Claim.Status.NEEDS_RECHECK)
+
+    def awaiting_verification(self):
+        cites = Evidence.objects.filter(claim=models.OuterRef("pk"))
+        return self.filter(models.Exists(cites), status=Claim.Status.UNVERIFIED)
+
+    def single_source(self):
+        return self.filter(status=Claim.Status.VERIFIED, single_source=True)
+
+    def disputed(self):
+        return self.filter(status=Claim.Status.DISPUTED)
 
 
 class ClaimTag(TaggedItemBase):
@@ -32,7 +63,11 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
     statement = models.TextField(max_length=600)
     tags = ClusterTaggableManager(through=ClaimTag, blank=True)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.UNVERIFIED, editable=False
+        max_length=20,
+        choices=Status.choices,
+        default=Status.UNVERIFIED,
+        editable=False,
+        db_index=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,6 +94,9 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         help_text="Verified on one outlet's word; readers see the verification note.",
     )
 
+    objects = ClaimQuerySet.as_manager()
+
+    base_form_class = ClaimForm
     panels = [
         FieldPanel("statement"),
         FieldPanel("tags"),
@@ -76,8 +114,64 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         ordering = ["-created_at"]
         permissions = [("verify_claim", "Can verify, dispute or mark claims false")]
 
+    # A decision belongs to the claim, not to one revision of it: restoring or publishing
+    # a revision must never bring back an old status.
+    DECISION_FIELDS = (
+        "status",
+        "verified_by",
+        "verified_at",
+        "verification_note",
+        "single_source",
+    )
+
     def __str__(self):
         return self.statement if len(self.statement) <= 80 else self.statement[:79] + "…"
+
+    def with_content_json(self, content):
+        claim = super().with_content_json(content)
+        for name in (*self.DECISION_FIELDS, "created_by"):
+            setattr(claim, name, getattr(self, name))
+        return claim
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:
+            # Only a full save changes what the claim says or cites.
+            from newsroom.verification import reopen_if_changed
+
+            reopen_if_changed(self)
+
+    def corroboration(self):
+        """Distinct sources and outlets whose anchored quotes support or dispute the claim.
+        Reads self.evidence.all(), so a prefetch of evidence with its source costs nothing."""
+        found = {
+            stance: (set(), set())
+            for stance in (Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES)
+        }
+        for evidence in self.evidence.all():
+            if evidence.stance not in found or not evidence.is_anchored:
+                continue
+            sources, outlets = found[evidence.stance]
+            sources.add(evidence.source_id)
+            if evidence.source.outlet_id:
+                outlets.add(evidence.source.outlet_id)
+        supporting, disputing = found[Evidence.Stance.SUPPORTS], found[Evidence.Stance.DISPUTES]
+        return Corroboration(
+            supporting_sources=len(supporting[0]),
+            supporting_outlets=len(supporting[1]),
+            disputing_sources=len(disputing[0]),
+            disputing_outlets=len(disputing[1]),
+        )
+
+    def evidence_fingerprint(self):
+        """What a decision rests on: the statement and each quote's (source, quote, stance)."""
+        return {
+            "statement": self.statement.strip(),
+            "evidence": sorted(
+                [evidence.source_id, evidence.quote.strip(), evidence.stance]
+                for evidence in self.evidence.all()
+            ),
+        }
 
 
 class Evidence(Orderable):
@@ -144,6 +238,42 @@ class Evidence(Orderable):
         self.anchor_status = self.AnchorStatus.ANCHORED
 
     @property
+    def is_anchored(self):
+        return self.anchor_status == self.AnchorStatus.ANCHORED and self.start_offset is not None
+
+    def in_context(self, margin=240):
+        """The quote marked in its surrounding text, escaped (the source text is untrusted),
+        widened to whole words and marked with ellipses where the body goes on."""
+        if not self.is_anchored:
+            return ""
+        body = self.source.body
+        start = max(0, self.start_offset - margin)
+        end = min(len(body), self.end_offset + margin)
+        while start > 0 and not body[start - 1].isspace():
+            start -= 1
+        while end < len(body) and not body[end].isspace():
+            end += 1
+        return format_html(
+            "{}{}<mark>{}</mark>{}{}",
+            "… " if start > 0 else "",
+            body[start : self.start_offset].lstrip(),
+            body[self.start_offset : self.end_offset],
+            body[self.end_offset : end].rstrip(),
+            " …" if end < len(body) else "",
+        )
+
+    @property
+    def timestamp(self):
+        """For a transcript, the label of the timed segment the quote starts in ("01:42")."""
+        if not self.is_anchored:
+            return ""
+        for segment in self.source.segments or []:
+            start, end = segment.get("start_offset"), segment.get("end_offset")
+            if start is not None and end is not None and start <= self.start_offset < end:
+                return segment.get("label", "")
+        return ""
+
+    @property
     def anchored_text(self):
         """The passage of the source's body the quote anchors to."""
         if self.start_offset is None:
@@ -162,9 +292,14 @@ class Verification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
     single_source = models.BooleanField(default=False)
+    fingerprint = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the decision rested on; a change to it reopens the claim.",
+    )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
 
     def __str__(self):

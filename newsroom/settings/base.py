@@ -117,6 +117,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
+# A per-process memory cache by default; CACHE_URL (redis://…) shares one between workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+
 # Celery: without a broker, tasks run in-process when they are sent.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -129,7 +132,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "explainers.publish_scheduled", "schedule": 60.0},
+    "sweep-stale-related-stories": {"task": "explainers.sweep_stale_related", "schedule": 60.0},
 }
+
+# Related stories: how many a widget shows; how long a burst of edits is gathered into one
+# task; how long a sent task is trusted before a page may be sent again; and how old a stale
+# marker must be before beat's sweeper recomputes it itself.
+RELATED_STORIES_COUNT = 5
+RELATED_STORIES_DELAY = env.float("RELATED_STORIES_DELAY", default=2.0)
+RELATED_STORIES_QUEUE_TTL = 120
+RELATED_STORIES_SWEEP_AFTER = 60
+# Test-only: seconds each regeneration task waits first (the worker-killed test sets it).
+RELATED_STORIES_TEST_PAUSE = env.float("RELATED_STORIES_TEST_PAUSE", default=0.0)
 
 # Content-Security-Policy (django-csp 4). Wagtail's admin needs inline styles and scripts.
 CONTENT_SECURITY_POLICY = {
@@ -148,6 +162,10 @@ CONTENT_SECURITY_POLICY = {
 # The evidence desk
 NEWSROOM_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
+# Verification: the verifier is never the claim's author (relax for one-person newsrooms),
+# and "verified" needs supporting quotes from this many distinct outlets, or a single-source note.
+NEWSROOM_FOUR_EYES = env.bool("NEWSROOM_FOUR_EYES", default=True)
+NEWSROOM_MIN_OUTLETS = env.int("NEWSROOM_MIN_OUTLETS", default=2)
 
 LOGGING = {
     "version": 1,

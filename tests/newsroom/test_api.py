@@ -3,7 +3,7 @@
 import pytest
 
 from newsroom.models import Claim
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, explainer_page
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,176 @@ def test_listing_is_paginated_with_a_fixed_number_of_queries(client, django_asse
     assert len(first["results"]) == 20
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 5
+
+
+def test_claim_detail_shows_tags_note_and_every_quote_in_order(client):
+    claim = verified_claim(statement="Paris wants talks in full view of Kyiv.")
+    claim.tags.add("diplomacy", "Ukraine")
+    claim.save()
+    EvidenceFactory(
+        claim=claim,
+        quote="any talks would be held in full transparency with Kyiv",
+        stance="context",
+    )
+    body = client.get(f"/api/claims/{claim.pk}/").json()
+    assert body["tags"] == ["diplomacy", "Ukraine"]
+    assert [row["stance"] for row in body["evidence"]] == ["supports", "context"]
+    assert body["evidence"][1]["source"]["url"] is None
+
+
+def test_page_size_is_capped(client):
+    for _ in range(3):
+        verified_claim()
+    body = client.get("/api/claims/?page_size=2").json()
+    assert (body["count"], len(body["results"])) == (3, 2)
+    assert client.get("/api/claims/?page=9").status_code == 404
+    assert len(client.get("/api/claims/?page_size=1000").json()["results"]) == 3
+
+
+# Caching: one copy for everyone, keyed on the desk's latest change.
+
+
+def test_a_repeated_request_is_served_from_the_cache(client, django_assert_max_num_queries):
+    verified_claim()
+    first = client.get("/api/claims/")
+    assert first["X-Newsroom-Cache"] == "miss"
+    assert "max-age=60" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    with django_assert_max_num_queries(1):  # only the latest-change probe
+        second = client.get("/api/claims/")
+    assert second["X-Newsroom-Cache"] == "hit"
+    assert second.content == first.content
+    assert client.get("/api/claims/?page_size=5")["X-Newsroom-Cache"] == "miss"
+
+
+def test_a_decision_is_visible_on_the_next_request(client, editor, verifier):
+    from newsroom.verification import verify_claim
+
+    claim = ClaimFactory(created_by=editor)
+    EvidenceFactory(claim=claim)
+    EvidenceFactory(claim=claim)  # a second outlet: corroborated
+    assert client.get("/api/claims/").json()["count"] == 0
+    assert client.get("/api/claims/")["X-Newsroom-Cache"] == "hit"
+    verify_claim(claim, verifier, Claim.Status.VERIFIED)
+    response = client.get("/api/claims/")
+    assert response["X-Newsroom-Cache"] == "miss"
+    assert [item["id"] for item in response.json()["results"]] == [claim.pk]
+    verify_claim(claim, verifier, Claim.Status.UNVERIFIED)
+    assert client.get("/api/claims/").json()["count"] == 0
+
+
+def test_a_published_edit_to_a_claim_is_visible_on_the_next_request(client):
+    claim = verified_claim(statement="Before.")
+    assert client.get(f"/api/claims/{claim.pk}/").json()["statement"] == "Before."
+    Claim.objects.filter(pk=claim.pk).update(live=False)  # unpublished without a log entry
+    claim.unpublish()  # the admin's way logs it
+    assert client.get(f"/api/claims/{claim.pk}/").status_code == 404
+
+
+# Wagtail API v2: live, public explainers only.
+
+
+def explainer_ids(client, query=""):
+    response = client.get(f"/api/v2/pages/{query}")
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_live_explainers_and_their_index_are_listed(client):
+    from explainers.models import ExplainerIndexPage
+
+    page = explainer_page("What the Kremlin said")
+    ids = explainer_ids(client)
+    assert page.pk in ids
+    assert ExplainerIndexPage.objects.get().pk in ids
+    assert set(ids) == {page.pk, ExplainerIndexPage.objects.get().pk}  # not the home page
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert detail["title"] == "What the Kremlin said"
+    assert detail["meta"]["type"] == "explainers.ExplainerPage"
+    assert detail["standfirst"] == "Where the talks stand, claim by claim."
+
+
+def test_drafts_never_appear_and_a_draft_edit_never_shows(client):
+    draft = explainer_page("Not yet", publish=False)
+    live = explainer_page("Published title")
+    live.title = "Draft title"
+    live.save_revision()
+    assert draft.pk not in explainer_ids(client)
+    assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+    assert client.get(f"/api/v2/pages/{live.pk}/").json()["title"] == "Published title"
+    live.unpublish()
+    assert live.pk not in explainer_ids(client)
+
+
+@pytest.mark.parametrize("restriction", ["password", "login", "groups"])
+def test_private_explainers_never_appear_even_to_those_allowed_to_read_them(
+    client, admin_client, restriction
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    page = explainer_page("Embargoed")
+    rule = PageViewRestriction.objects.create(
+        page=page, restriction_type=restriction, password="embargo"
+    )
+    if restriction == "groups":
+        rule.groups.add(Group.objects.get(name="Editors"))
+    for http in (client, admin_client):
+        assert page.pk not in explainer_ids(http)
+        assert http.get(f"/api/v2/pages/{page.pk}/").status_code == 404
+        assert http.get("/api/v2/pages/?type=explainers.ExplainerPage").json()["items"] == []
+        found = http.get("/api/v2/pages/find/?html_path=/explainers/embargoed/")
+        assert found.status_code == 404
+
+
+def test_only_explainer_types_can_be_asked_for(client):
+    assert explainer_ids(client, "?type=explainers.HomePage") == []
+    assert client.get("/api/v2/pages/?type=auth.User").status_code == 400
+
+
+def test_explainer_detail_lists_its_claims_with_status_and_body(client, editor):
+    verified = verified_claim(statement="Peskov said Putin was ready for dialogue.")
+    unverified = EvidenceFactory(claim=ClaimFactory(statement="Macron will go.")).claim
+    page = explainer_page(
+        "Talks",
+        body=[cited_claim_block(verified), cited_claim_block(unverified, show_as_unverified=True)],
+    )
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert [block["type"] for block in detail["body"]] == ["claim", "claim"]
+    assert detail["cited_claims"] == [
+        {
+            "id": verified.pk,
+            "statement": "Peskov said Putin was ready for dialogue.",
+            "status": "verified",
+            "url": f"http://testserver/api/claims/{verified.pk}/",
+        },
+        {"id": unverified.pk, "statement": "Macron will go.", "status": "unverified", "url": None},
+    ]
+
+
+def test_explainer_listing_is_paginated_with_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    for number in range(25):
+        explainer_page(f"Explainer {number}")
+    query = "?type=explainers.ExplainerPage&fields=standfirst,tags&limit=10"
+    with django_assert_max_num_queries(12):
+        first = client.get(f"/api/v2/pages/{query}").json()
+    assert first["meta"]["total_count"] == 25
+    assert len(first["items"]) == 10
+    last = client.get(f"/api/v2/pages/{query}&offset=20").json()
+    assert len(last["items"]) == 5
+    assert client.get("/api/v2/pages/?limit=500").status_code == 400
+
+
+def test_publishing_an_explainer_is_visible_on_the_next_request(client):
+    page = explainer_page("Soon", publish=False)
+    assert page.pk not in explainer_ids(client)
+    page.get_latest_revision().publish()
+    assert page.pk in explainer_ids(client)
+
+
+def test_the_pages_api_is_read_only(client, admin_client):
+    page = explainer_page("Fixed")
+    for http in (client, admin_client):
+        assert http.post("/api/v2/pages/", {"title": "forged"}).status_code in (403, 405)
+        assert http.delete(f"/api/v2/pages/{page.pk}/").status_code in (403, 405)

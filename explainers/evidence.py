@@ -1,0 +1,240 @@
+"""What a reader sees of an explainer's claims: each cited claim with its quotes, the numbered
+list of sources, and the evidence map. Built in a fixed number of queries, however many
+claims the page cites, and fingerprinted so caches change the moment the evidence does."""
+
+import dataclasses
+import hashlib
+from functools import cached_property
+
+from django.db.models import Count, Max, Prefetch, Subquery
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from explainers.blocks import iter_cited_claims, iter_pull_quote_sources
+from newsroom.models import Claim, Evidence, Source
+
+STANCE_ORDER = [Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, Evidence.Stance.CONTEXT]
+
+
+@dataclasses.dataclass(frozen=True)
+class Quote:
+    """One piece of evidence as the reader sees it: the quote, its source, where it stands."""
+
+    evidence: Evidence
+    source_number: int | None
+    timestamp: str = ""
+    timestamp_seconds: int | None = None
+
+    @property
+    def source(self):
+        return self.evidence.source
+
+    @property
+    def text(self):
+        """The passage as the source's body has it, word for word; the quote as typed if the
+        anchor is lost."""
+        return self.evidence.anchored_text or self.evidence.quote
+
+    @property
+    def link(self):
+        """The source's URL, at the quote's moment for a timed transcript."""
+        url = safe_url(self.source.url)
+        if url and self.timestamp_seconds is not None:
+            return f"{url}#t={self.timestamp_seconds}"
+        return url
+
+
+@dataclasses.dataclass(frozen=True)
+class CitedClaim:
+    """A claim cited on a page, with its quotes grouped by stance."""
+
+    claim: Claim
+    supporting: list
+    disputing: list
+    context: list
+    shown_unverified: bool = False
+    element_id: str = ""
+
+    @classmethod
+    def build(cls, claim, number_of):
+        quotes = {stance: [] for stance in STANCE_ORDER}
+        for evidence in claim.evidence.all():
+            label, seconds = transcript_moment(evidence)
+            quotes.setdefault(evidence.stance, []).append(
+                Quote(evidence, number_of(evidence.source), label, seconds)
+            )
+        return cls(
+            claim,
+            quotes[Evidence.Stance.SUPPORTS],
+            quotes[Evidence.Stance.DISPUTES],
+            quotes[Evidence.Stance.CONTEXT],
+        )
+
+    def as_shown(self, shown_unverified, element_id=""):
+        """This claim as one citation shows it; only its first citation carries the anchor."""
+        return dataclasses.replace(self, shown_unverified=shown_unverified, element_id=element_id)
+
+    @property
+    def anchor(self):
+        return f"claim-{self.claim.pk}"
+
+    @property
+    def is_verified(self):
+        return self.claim.status == Claim.Status.VERIFIED
+
+    @property
+    def status_label(self):
+        return self.claim.get_status_display()
+
+    @property
+    def quote_count(self):
+        return len(self.supporting) + len(self.disputing) + len(self.context)
+
+    @property
+    def corroboration(self):
+        return self.claim.corroboration()
+
+
+NO_QUOTE_CELL = mark_safe(
+    '<td><span class="none" aria-hidden="true">–</span>'
+    '<span class="visually-hidden">no quote</span></td>'
+)
+
+
+def stance_cell(stances):
+    """One evidence-map cell. Built here rather than in the template: a map of 50 claims by
+    150 sources is 7,500 cells, and Django's template loop is the slow part of the page."""
+    if not stances:
+        return NO_QUOTE_CELL
+    labels = format_html_join(
+        "",
+        '<span class="stance stance--{}">{}</span>',
+        ((stance.value, stance.label) for stance in STANCE_ORDER if stance in stances),
+    )
+    return format_html("<td>{}</td>", labels)
+
+
+def safe_url(url):
+    """An imported URL, only if it is a web address (never javascript: or data:)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def transcript_moment(evidence):
+    """The timestamp ("01:42", 102) of the transcript segment a quote falls in, if any."""
+    segments = evidence.source.segments or []
+    if evidence.start_offset is None or not segments:
+        return "", None
+    found = None
+    for segment in segments:
+        start = segment.get("start_offset")
+        if start is not None and start <= evidence.start_offset:
+            found = segment
+    if found is None:
+        return "", None
+    seconds = found.get("start")
+    return found.get("label", ""), int(seconds) if seconds is not None else None
+
+
+class ExplainerDigest:
+    """The claims and sources an explainer cites, gathered in a constant number of queries."""
+
+    def __init__(self, stream_data):
+        cited = list(iter_cited_claims(stream_data))
+        self.claim_ids = list(dict.fromkeys(claim_id for claim_id, _ in cited))
+        self.pull_quote_source_ids = list(dict.fromkeys(iter_pull_quote_sources(stream_data)))
+
+    @cached_property
+    def claims(self):
+        """Cited claims in order of first citation, with evidence, sources and outlets."""
+        evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order", "pk")
+        found = Claim.objects.filter(pk__in=self.claim_ids).prefetch_related(
+            Prefetch("evidence", queryset=evidence)
+        )
+        by_id = {claim.pk: claim for claim in found}
+        return [by_id[pk] for pk in self.claim_ids if pk in by_id]
+
+    @cached_property
+    def sources(self):
+        """Every source cited, numbered by first appearance: through claims, then pull quotes."""
+        ordered = {}
+        for claim in self.claims:
+            for evidence in claim.evidence.all():
+                ordered.setdefault(evidence.source_id, evidence.source)
+        missing = [pk for pk in self.pull_quote_source_ids if pk not in ordered]
+        if missing:
+            extra = Source.objects.select_related("outlet").in_bulk(missing)
+            for pk in missing:
+                if pk in extra:
+                    ordered[pk] = extra[pk]
+        return list(ordered.values())
+
+    @cached_property
+    def _numbers(self):
+        return {source.pk: number for number, source in enumerate(self.sources, start=1)}
+
+    def source(self, source_id):
+        number = self._numbers.get(source_id)
+        return self.sources[number - 1] if number else None
+
+    def number_of(self, source):
+        return self._numbers.get(getattr(source, "pk", source))
+
+    @cached_property
+    def _cited(self):
+        return {
+            claim.pk: CitedClaim.build(claim, number_of=self.number_of) for claim in self.claims
+        }
+
+    def cited(self, claim_id):
+        return self._cited.get(claim_id)
+
+    @property
+    def cited_claims(self):
+        return list(self._cited.values())
+
+    @cached_property
+    def last_verified(self):
+        dates = [claim.verified_at for claim in self.claims if claim.verified_at]
+        return max(dates) if dates else None
+
+    @cached_property
+    def evidence_map(self):
+        """Rows of (cited claim, cells) over the sources with evidence; each cell is the
+        stances of that source's quotes on that claim, as ready-escaped HTML."""
+        stances = {}  # (claim id, source id) -> set of stances
+        for claim in self.claims:
+            for evidence in claim.evidence.all():
+                stances.setdefault((claim.pk, evidence.source_id), set()).add(evidence.stance)
+        with_evidence = {source_id for _, source_id in stances}
+        columns = [source for source in self.sources if source.pk in with_evidence]
+        rows = []
+        for cited in self.cited_claims:
+            cells = [
+                stance_cell(stances.get((cited.claim.pk, source.pk), ())) for source in columns
+            ]
+            rows.append((cited, cells))
+        return {"sources": columns, "rows": rows}
+
+    def fingerprint(self):
+        """A digest of everything the page shows from the evidence desk, in one query: each
+        claim's status, decision, revision and evidence, and its sources' last change."""
+        pull_quote_sources = Source.objects.filter(pk__in=self.pull_quote_source_ids)
+        if not self.claim_ids:
+            rows = list(pull_quote_sources.values_list("pk", "updated_at"))
+        else:
+            latest_pull_quote_source = pull_quote_sources.order_by("-updated_at").values(
+                "updated_at"
+            )[:1]
+            rows = list(
+                Claim.objects.filter(pk__in=self.claim_ids)
+                .order_by("pk")
+                .values_list("pk", "status", "verified_at", "latest_revision_id", "statement")
+                .annotate(
+                    sources_changed=Max("evidence__source__updated_at"),
+                    latest_evidence=Max("evidence__pk"),
+                    evidence_count=Count("evidence"),
+                    pull_quote_source_changed=Subquery(latest_pull_quote_source),
+                )
+            )
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]

@@ -1,0 +1,33 @@
+"""Reader-facing views outside the page tree: site search and robots.txt."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from explainers.models import ExplainerPage
+
+RESULTS_PER_PAGE = 20
+MAX_QUERY_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    """Published explainers matching the query, through Wagtail search (PostgreSQL full-text
+    in production, the database backend everywhere)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        found = ExplainerPage.objects.live().public().search(query)
+        results = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "explainers/search.html", {"search_query": query, "results": results}
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap_url}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,198 @@
+"""Who may decide a claim's status, on what evidence, and how the decision is kept.
+
+Every admin view, command and page that verifies, disputes, marks false or reopens a
+claim calls verify_claim() here, so the rules live in one place. The rules:
+
+- only users with the newsroom.verify_claim permission decide;
+- the verifier is not the claim's author (NEWSROOM_FOUR_EYES);
+- "verified" needs at least one anchored supporting quote, and supporting quotes from
+  NEWSROOM_MIN_OUTLETS distinct outlets, or else an explicit single-source note;
+- "disputed" needs an anchored disputing quote; "false" needs one and a note;
+- every cited quote must still anchor in its source;
+- a claim locked by someone else, or with unpublished changes, is not decided on.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context, log
+
+from newsroom.models import Claim, Evidence, Verification
+
+DECISIONS = (Claim.Status.VERIFIED, Claim.Status.DISPUTED, Claim.Status.FALSE)
+SETTABLE = (*DECISIONS, Claim.Status.UNVERIFIED)
+LOG_ACTIONS = {
+    Claim.Status.VERIFIED: ("newsroom.claim.verified", "Verify claim", "Claim verified"),
+    Claim.Status.DISPUTED: ("newsroom.claim.disputed", "Dispute claim", "Claim disputed"),
+    Claim.Status.FALSE: ("newsroom.claim.false", "Mark claim false", "Claim marked false"),
+    Claim.Status.UNVERIFIED: ("newsroom.claim.reopened", "Reopen claim", "Claim reopened"),
+}
+
+
+class VerificationError(Exception):
+    """A decision the rules refuse; str() is a message for editors, naming every problem."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(" ".join(self.problems))
+
+
+def min_outlets():
+    return getattr(settings, "NEWSROOM_MIN_OUTLETS", 2)
+
+
+def four_eyes():
+    return getattr(settings, "NEWSROOM_FOUR_EYES", True)
+
+
+def verification_version(claim):
+    """The id of the claim's latest decision, 0 if none: a form carries it, so a verifier
+    acting on a claim someone else has just decided is told instead of overwriting."""
+    return claim.verifications.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def verification_problems(claim, user, status, note="", single_source=False):
+    """Every reason the rules refuse this decision, as sentences for the editor; [] if none."""
+    if status not in SETTABLE:
+        return [f"“{status}” is not a status a verifier can set."]
+    if not user.has_perm("newsroom.verify_claim"):
+        return ["You do not have permission to verify, dispute or mark claims false."]
+    problems = []
+    lock = claim.get_lock()
+    if lock and lock.for_user(user):
+        problems.append(f"This claim is locked. {lock.get_description(user)}.")
+    if status == Claim.Status.UNVERIFIED:
+        return problems
+    if four_eyes() and claim.created_by_id and claim.created_by_id == user.pk:
+        problems.append(
+            "You wrote this claim, so someone else must verify it (the four-eyes rule)."
+        )
+    if claim.has_unpublished_changes:
+        problems.append(
+            "This claim has unpublished changes: publish or discard them first, "
+            "so what you decide on is what readers see."
+        )
+    evidence = list(claim.evidence.all())
+    lost = [row for row in evidence if not row.is_anchored]
+    for row in lost:
+        problems.append(
+            f"The quote “{row.quote[:80]}” from “{row.source.title}” no longer anchors in "
+            "its source: fix or remove it first."
+        )
+    problems += _status_problems(claim, status, note, single_source)
+    return problems
+
+
+def _status_problems(claim, status, note, single_source):
+    corroboration = claim.corroboration()
+    if status == Claim.Status.VERIFIED:
+        if corroboration.supporting_sources == 0:
+            return ["A verified claim needs at least one anchored supporting quote."]
+        if corroboration.supporting_outlets >= min_outlets():
+            return []
+        if not single_source or not note.strip():
+            return [
+                f"A verified claim needs supporting quotes from at least {min_outlets()} "
+                f"different outlets; this one has {corroboration.supporting_outlets}."
+                f"{_unattributed(claim)} Add corroboration, or tick “single source” and "
+                "write a note readers will see."
+            ]
+        return []
+    if corroboration.disputing_sources == 0:
+        label = Claim.Status(status).label.lower()
+        return [f"A claim marked {label} needs at least one anchored disputing quote."]
+    if status == Claim.Status.FALSE and not note.strip():
+        return ["Marking a claim false needs a note saying why, which readers will see."]
+    return []
+
+
+def _unattributed(claim):
+    sources = {
+        row.source_id
+        for row in claim.evidence.all()
+        if row.stance == Evidence.Stance.SUPPORTS and row.is_anchored and not row.source.outlet_id
+    }
+    if not sources:
+        return ""
+    count = len(sources)
+    if count == 1:
+        return " (1 supporting source names no outlet, so it does not count as one.)"
+    return f" ({count} supporting sources name no outlet, so they do not count as outlets.)"
+
+
+def verify_claim(claim, user, status, note="", single_source=False, *, seen_version=None):
+    """Decide a claim's status under the rules, on the locked row; raise VerificationError.
+    `seen_version` is the verification_version() the verifier saw, when known."""
+    with transaction.atomic():
+        locked = (
+            Claim.objects.select_for_update().prefetch_related("evidence__source").get(pk=claim.pk)
+        )
+        problems = verification_problems(locked, user, status, note, single_source)
+        if seen_version is not None and verification_version(locked) != seen_version:
+            problems.insert(
+                0,
+                "Someone else has just decided on this claim (it is now "
+                f"{locked.get_status_display().lower()}); review it and try again.",
+            )
+        if problems:
+            raise VerificationError(problems)
+        single_source = bool(
+            status == Claim.Status.VERIFIED
+            and single_source
+            and locked.corroboration().supporting_outlets < min_outlets()
+        )
+        _record(locked, user, status, note.strip(), single_source)
+    _copy_decision(locked, claim)
+    return locked
+
+
+def _record(claim, user, status, note, single_source):
+    deciding = status in DECISIONS
+    claim.status = status
+    claim.verified_by = user if deciding else None
+    claim.verified_at = timezone.now() if deciding else None
+    claim.verification_note = note
+    claim.single_source = single_source
+    claim.save(update_fields=list(Claim.DECISION_FIELDS))
+    Verification.objects.create(
+        claim=claim,
+        status=status,
+        verified_by=user,
+        note=note,
+        single_source=single_source,
+        fingerprint=claim.evidence_fingerprint() if deciding else {},
+    )
+    log(
+        instance=claim,
+        action=LOG_ACTIONS[status][0],
+        user=user,
+        data={"status": status, "note": note, "single_source": single_source},
+    )
+
+
+def _copy_decision(source, target):
+    if target is source:
+        return
+    for name in Claim.DECISION_FIELDS:
+        setattr(target, name, getattr(source, name))
+
+
+def reopen_if_changed(claim):
+    """Return a decided claim to unverified when its statement or evidence no longer match
+    what the decision rested on. Called from Claim.save(), the one place content changes."""
+    if claim.status == Claim.Status.UNVERIFIED:
+        return False
+    with transaction.atomic():
+        current = Claim.objects.select_for_update().prefetch_related("evidence").get(pk=claim.pk)
+        decision = current.verifications.order_by("-pk").first()
+        if current.status == Claim.Status.UNVERIFIED or not decision or not decision.fingerprint:
+            return False
+        if current.evidence_fingerprint() == decision.fingerprint:
+            return False
+        note = (
+            "Its statement or evidence changed after it was marked "
+            f"{decision.get_status_display().lower()}."
+        )
+        _record(current, get_active_log_context().user, Claim.Status.UNVERIFIED, note, False)
+    _copy_decision(current, claim)
+    return True

@@ -1,0 +1,152 @@
+"""How readers and machines find explainers: ClaimReview and NewsArticle JSON-LD, OpenGraph
+and canonical tags, the RSS and Atom feeds, sitemap.xml, robots.txt and site search."""
+
+import json
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from explainers.jsonld import dumps
+from newsroom.models import Claim
+from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
+
+pytestmark = pytest.mark.django_db
+
+CLAIM_REVIEW_REQUIRED = {"claimReviewed", "reviewRating", "author", "datePublished", "url"}
+
+
+def structured_data(client, page):
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    return [
+        json.loads(script.string) for script in soup.select('script[type="application/ld+json"]')
+    ]
+
+
+@pytest.fixture
+def ruled_claims(author, verifier):
+    true = verified(claim_with_evidence(author, statement="Peskov spoke on 21 December."), verifier)
+    false = claim_with_evidence(author, stances=("supports", "disputes"), statement="Talks began.")
+    verified(false, verifier, Claim.Status.FALSE, note="No talks have begun.")
+    pending = claim_with_evidence(author, statement="A summit is planned.")
+    return true, false, pending
+
+
+def test_claim_reviews_for_every_ruled_claim(client, ruled_claims):
+    true, false, pending = ruled_claims
+    page = make_explainer(
+        body=[claim_block(true), claim_block(false, True), claim_block(pending, True)]
+    )
+    data = structured_data(client, page)
+    reviews = {item["claimReviewed"]: item for item in data if item["@type"] == "ClaimReview"}
+    assert set(reviews) == {true.statement, false.statement}
+
+    for claim, rating, name in ((true, 5, "True"), (false, 1, "False")):
+        review = reviews[claim.statement]
+        assert set(review) >= CLAIM_REVIEW_REQUIRED
+        assert review["@context"] == "https://schema.org"
+        assert review["url"] == f"{page.full_url}#claim-{claim.pk}"
+        assert review["datePublished"] == claim.verified_at.date().isoformat()
+        assert review["author"]["@type"] == "Organization" and review["author"]["name"]
+        assert review["reviewRating"]["@type"] == "Rating"
+        assert review["reviewRating"]["ratingValue"] == rating
+        assert review["reviewRating"]["alternateName"] == name
+        assert {"bestRating", "worstRating"} <= set(review["reviewRating"])
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim"
+        headlines = {appearance["headline"] for appearance in item["appearance"]}
+        assert headlines == {evidence.source.title for evidence in claim.evidence.all()}
+
+
+def test_news_article_json_ld(client, ruled_claims):
+    true, _, _ = ruled_claims
+    page = make_explainer(title="Are they talking?", body=[claim_block(true)], tags=["Russia"])
+    article = [item for item in structured_data(client, page) if item["@type"] == "NewsArticle"]
+    assert len(article) == 1
+    article = article[0]
+    assert article["headline"] == "Are they talking?"
+    assert article["url"] == page.full_url
+    assert article["datePublished"] == page.first_published_at.isoformat()
+    assert article["keywords"] == ["Russia"]
+    assert len(article["citation"]) == 3
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, author, verifier):
+    claim = claim_with_evidence(author, statement="</script><script>alert(1)</script> & more")
+    verified(claim, verifier)
+    page = make_explainer(body=[claim_block(claim)])
+    html = client.get(page.url).content.decode()
+    assert "</script><script>alert(1)" not in html
+    reviews = [item for item in structured_data(client, page) if item["@type"] == "ClaimReview"]
+    assert reviews[0]["claimReviewed"] == claim.statement
+    assert dumps({"a": "<&>"}) == '{"a": "\\u003c\\u0026\\u003e"}'
+
+
+def test_opengraph_and_canonical(client, ruled_claims):
+    page = make_explainer(title="Are they talking?", body=[claim_block(ruled_claims[0])])
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    assert soup.select_one('link[rel="canonical"]')["href"] == page.full_url
+    og = {meta["property"]: meta["content"] for meta in soup.select("meta[property]")}
+    assert og["og:title"] == "Are they talking?"
+    assert og["og:type"] == "article"
+    assert og["og:url"] == page.full_url
+    assert og["og:description"] == page.standfirst
+
+
+@pytest.mark.parametrize("url", ["/feeds/explainers.rss", "/feeds/explainers.atom"])
+def test_feeds_list_published_explainers(client, url):
+    make_explainer(title="Older", tags=["Russia"])
+    newer = make_explainer(title="Newer <b>bold</b>", standfirst="What & why")
+    make_explainer(title="Draft", publish=False)
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "Newsroom: explainers"
+    assert [entry.title for entry in feed.entries] == ["Newer <b>bold</b>", "Older"]
+    assert feed.entries[0].link == f"http://testserver{newer.url}"
+    assert feed.entries[0].summary == "What & why"
+    assert [tag.term for tag in feed.entries[1].tags] == ["Russia"]
+
+
+def test_sitemap_lists_live_explainers(client):
+    live = make_explainer(title="Live one")
+    draft = make_explainer(title="Not yet", publish=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "xml")
+    locations = [loc.text for loc in soup.find_all("loc")]
+    assert live.full_url in locations
+    assert not any(draft.slug in location for location in locations)
+    assert any(location.endswith("/explainers/") for location in locations)
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_search_finds_explainers_by_title_standfirst_and_cited_claims(client, author, verifier):
+    claim = verified(
+        claim_with_evidence(author, statement="Peskov welcomed the overture."), verifier
+    )
+    make_explainer(title="Kremlin and Elysee", standfirst="Dialogue resumes.")
+    make_explainer(title="Energy prices", standfirst="Gas in winter.", body=[claim_block(claim)])
+    make_explainer(title="Kremlin draft", standfirst="Not public yet.", publish=False)
+
+    def titles(query):
+        soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
+        return [a.text for a in soup.select(".explainer-teaser h3 a")]
+
+    assert titles("Kremlin") == ["Kremlin and Elysee"]
+    assert titles("dialogue") == ["Kremlin and Elysee"]
+    assert titles("overture") == ["Energy prices"]
+    assert titles("zeppelin") == []
+    page = client.get("/search/", {"q": "<script>x</script>"}).content.decode()
+    assert "<script>x</script>" not in page
+    assert client.get("/search/").status_code == 200

@@ -1,0 +1,137 @@
+"""Evidence suggestions: sentences from sources the claim doesn't cite, ranked by
+similarity, with a likely stance, and addable in one click from the claim's admin page."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from newsroom.models import Claim, Source
+from newsroom.suggestions import sentences, suggest_evidence
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+STATEMENT = "The Kremlin said Putin was ready for dialogue with Macron."
+
+
+def source_saying(*sentences_, **fields):
+    body = " ".join(sentences_)
+    return SourceFactory(original_text=body, body=body, **fields)
+
+
+def test_suggestions_are_sentences_of_other_sources_best_first():
+    close = source_saying(
+        "Markets were calm on Monday.",
+        "The Kremlin said President Putin was ready for dialogue with Emmanuel Macron.",
+    )
+    looser = source_saying("Macron hopes for dialogue with Moscow, aides in Paris said today.")
+    source_saying("The weather in Paris was mild for the season this week.")
+    claim = ClaimFactory(statement=STATEMENT)
+
+    found = suggest_evidence(claim, limit=5)
+
+    assert [s.source for s in found] == [close, looser]
+    best = found[0]
+    assert best.quote == (
+        "The Kremlin said President Putin was ready for dialogue with Emmanuel Macron."
+    )
+    assert close.body[best.start : best.end] == best.quote
+    assert best.stance == "supports"
+    assert best.score > found[1].score
+    assert {"kreml", "putin", "dialo", "macro"} <= set(best.shared_terms)
+
+
+def test_a_negated_sentence_is_suggested_as_disputing():
+    source_saying("The Kremlin denied that Putin was ready for any dialogue with Macron.")
+    claim = ClaimFactory(statement=STATEMENT)
+    [suggestion] = suggest_evidence(claim)
+    assert suggestion.stance == "disputes"
+
+
+def test_sources_the_claim_already_cites_are_not_suggested():
+    claim = ClaimFactory(statement=STATEMENT)
+    cited = EvidenceFactory(claim=claim).source
+    other = SourceFactory()
+    assert {s.source for s in suggest_evidence(claim)} == {other}
+    assert cited != other
+
+
+def test_sentences_do_not_break_at_abbreviations_and_transcripts_run_on():
+    article = Source(
+        kind=Source.Kind.ARTICLE,
+        body="The signal came on Dec. 21 from Dmitry Peskov in Moscow.\nA headline without a stop",
+    )
+    assert [article.body[a:b] for a, b in sentences(article)] == [
+        "The signal came on Dec. 21 from Dmitry Peskov in Moscow.",
+        "A headline without a stop",
+    ]
+    transcript = Source(
+        kind=Source.Kind.TRANSCRIPT,
+        body="Paris is now signalling that talks\nwith Moscow may resume soon. Next point here.",
+    )
+    assert [transcript.body[a:b] for a, b in sentences(transcript)][0] == (
+        "Paris is now signalling that talks\nwith Moscow may resume soon."
+    )
+
+
+def test_the_database_narrows_the_candidates_before_scoring(django_assert_max_num_queries):
+    for index in range(30):
+        source_saying(f"Unrelated report number {index} about fishing quotas in the Baltic.")
+    wanted = source_saying("The Kremlin said Putin was open to dialogue with Macron.")
+    claim = ClaimFactory(statement=STATEMENT)
+    with django_assert_max_num_queries(2) as queries:
+        found = suggest_evidence(claim)
+    assert [s.source for s in found] == [wanted]
+    assert "LIKE" in queries.captured_queries[-1]["sql"].upper()
+
+
+def test_claim_page_lists_suggestions_and_adds_one_in_one_click(editor_client, editor):
+    source = source_saying("The Kremlin said President Putin was ready for dialogue with Macron.")
+    claim = ClaimFactory(statement=STATEMENT, created_by=editor)
+    inspect = reverse("wagtailsnippets_newsroom_claim:inspect", args=[claim.pk])
+    page = editor_client.get(inspect).content.decode()
+    assert "Suggested evidence from other sources" in page
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page, re.S)
+    fields = dict(re.findall(r'name="(source|quote|stance)" value="([^"]*)"', form.group(2)))
+    fields = {name: unescape(value) for name, value in fields.items()}
+    assert fields == {
+        "source": str(source.pk),
+        "quote": "The Kremlin said President Putin was ready for dialogue with Macron.",
+        "stance": "supports",
+    }
+    response = editor_client.post(form.group(1), fields)
+    assert response.status_code == 302
+    evidence = Claim.objects.get(pk=claim.pk).evidence.get()
+    assert (evidence.source, evidence.stance, evidence.anchor_method) == (
+        source,
+        "supports",
+        "exact",
+    )
+    page = editor_client.get(inspect).content.decode()
+    assert (
+        "<mark>The Kremlin said President Putin was ready for dialogue with Macron.</mark>" in page
+    )
+    assert "No passage in the other sources looks close to this claim." in page
+
+
+def test_imported_text_is_escaped_in_suggestions_and_highlights(editor_client, editor):
+    source_saying(
+        "The Kremlin said Putin was ready for dialogue with Macron <script>alert(1)</script>."
+    )
+    claim = ClaimFactory(statement=STATEMENT, created_by=editor)
+    quoted = SourceFactory(
+        original_text="<b>Peskov</b>: Putin was ready for dialogue with Macron <img src=x>",
+        body="<b>Peskov</b>: Putin was ready for dialogue with Macron <img src=x>",
+    )
+    EvidenceFactory(claim=claim, source=quoted)
+    page = editor_client.get(
+        reverse("wagtailsnippets_newsroom_claim:inspect", args=[claim.pk])
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x>" not in page and "<b>Peskov</b>" not in page
+    assert (
+        "&lt;b&gt;Peskov&lt;/b&gt;: <mark>Putin was ready for dialogue with Macron</mark>" in page
+    )

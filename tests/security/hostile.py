@@ -1,0 +1,193 @@
+"""A newsroom full of stored-XSS payloads: in imported text, titles, outlet names, claim
+statements, quotes, notes, verification notes, tags and every explainer field, as an
+attacker who controls a news site (or an editor's pasted text) would plant them."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from newsroom.models import Claim, Source
+from newsroom.verification import verify_claim
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    cited_claim_block,
+    explainer_page,
+)
+
+SCRIPT = "<script>window.__xss=1</script>"
+IMG = '"><img src=x onerror=window.__xss=1>'
+END_SCRIPT = "</script><script>window.__xss=1</script>"
+ATTR = "' onmouseover='window.__xss=1' x='"
+PAYLOADS = (SCRIPT, IMG, END_SCRIPT, ATTR)
+# What must never reach a page unescaped: the start of each payload's markup.
+RAW_MARKERS = ("<script>window.__xss", "<img src=x", "onmouseover='window", "</script><script>")
+
+QUOTE = f"Peskov said {END_SCRIPT} and {IMG} to reporters"
+BODY = (
+    f"The Kremlin said on 21 December that {SCRIPT} Putin was ready for dialogue.\n\n"
+    f"{QUOTE}. {ATTR} The Elysee answered the next day."
+)
+
+
+def hostile(label):
+    """A short text with every payload in it."""
+    return f"{label} {SCRIPT} {IMG} {END_SCRIPT} {ATTR}"
+
+
+def hostile_tag(label):
+    return f"{label}{IMG}"[:100]
+
+
+@dataclass
+class HostileWorld:
+    sources: list
+    claim: Claim
+    awaiting: Claim
+    disputed: Claim
+    page: object
+    other_page: object
+    imported: Source
+    outlet: object
+    reader_urls: list = field(default_factory=list)
+    admin_urls: list = field(default_factory=list)
+
+
+def hostile_source(outlet_label):
+    source = SourceFactory(
+        title=hostile(f"Kremlin {outlet_label}"),
+        outlet=OutletFactory(name=hostile(outlet_label)[:200]),
+        original_text=BODY,
+        body=BODY,
+        url="https://example.org/" + outlet_label.lower(),
+        published_on=datetime.date(2025, 12, 21),
+        date_precision="day",
+    )
+    source.tags.add(hostile_tag("source"))
+    source.save()
+    return source
+
+
+def import_hostile_file(tmp_path):
+    """A captured page whose chrome lines are payloads: they end up set aside, on show."""
+    path = tmp_path / "hostile_capture.txt"
+    path.write_text(
+        f"{hostile('Headline')}\n\n{SCRIPT}\n{IMG}\n"
+        "The Kremlin said on Sunday that Vladimir Putin was ready for dialogue with "
+        "Emmanuel Macron, after the French president proposed talks.\n\n"
+        f"Paris said talks would involve Kyiv. {END_SCRIPT}\n\n<div onclick=x>\n",
+        encoding="utf-8",
+    )
+    call_command("import_sources", str(path), stdout=open_null(), stderr=open_null())
+    return Source.objects.get(seed_file__endswith="hostile_capture.txt")
+
+
+def open_null():
+    from io import StringIO
+
+    return StringIO()
+
+
+def build_hostile_world(editor, verifier, tmp_path):
+    sources = [hostile_source("Tass"), hostile_source("Reuters")]
+    claim = ClaimFactory(statement=hostile("Putin is ready"), created_by=editor)
+    claim.tags.add(hostile_tag("claim"))
+    claim.save()
+    for source in sources:
+        EvidenceFactory(claim=claim, source=source, quote=QUOTE, note=hostile("Note"))
+    verify_claim(claim, verifier, Claim.Status.VERIFIED, note=hostile("Verifier says"))
+    claim.refresh_from_db()
+
+    awaiting = ClaimFactory(statement=hostile("Awaiting"), created_by=editor)
+    EvidenceFactory(claim=awaiting, source=sources[0], quote=QUOTE, note=hostile("Await note"))
+    disputed = ClaimFactory(statement=hostile("Disputed"), created_by=editor)
+    EvidenceFactory(claim=disputed, source=sources[1], quote=QUOTE, stance="disputes")
+    verify_claim(disputed, verifier, Claim.Status.DISPUTED, note=hostile("Dispute note"))
+
+    body = [
+        {"type": "heading", "value": hostile("Heading")},
+        cited_claim_block(claim),
+        cited_claim_block(awaiting, show_as_unverified=True),
+        {
+            "type": "pull_quote",
+            "value": {"source": sources[0].pk, "quote": QUOTE, "attribution": hostile("By")},
+        },
+        {
+            "type": "timeline",
+            "value": {
+                "heading": hostile("Timeline"),
+                "events": [
+                    {
+                        "type": "item",
+                        "value": {
+                            "date": "2025-12-21",
+                            "date_label": hostile("Date"),
+                            "event": hostile("Event"),
+                            "claims": [],
+                        },
+                    }
+                ],
+            },
+        },
+    ]
+    page = explainer_page(
+        hostile("Explainer"), body=body, standfirst=hostile("Standfirst"), slug="hostile"
+    )
+    page.tags.add(hostile_tag("page"))
+    page.save_revision().publish()
+    other = explainer_page(hostile("Related"), body=[cited_claim_block(claim)], slug="other")
+    other.tags.add(hostile_tag("page"))
+    other.save_revision().publish()
+    call_command("rebuild_related", stdout=open_null(), stderr=open_null())
+    page.refresh_from_db()
+
+    imported = import_hostile_file(tmp_path)
+    world = HostileWorld(
+        sources, claim, awaiting, disputed, page, other, imported, sources[0].outlet
+    )
+    world.reader_urls = reader_urls(world)
+    world.admin_urls = admin_urls(world)
+    return world
+
+
+def reader_urls(world):
+    index = world.page.get_parent()
+    tag = world.page.tags.first()
+    return [
+        world.page.url,
+        world.other_page.url,
+        index.url,
+        index.specific.tag_url(tag),
+        "/",
+        "/search/?q=Explainer",
+        "/search/?q=" + SCRIPT,
+    ]
+
+
+def snippet(model, action, obj=None):
+    name = f"wagtailsnippets_newsroom_{model}:{action}"
+    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
+
+
+def admin_urls(world):
+    urls = [reverse("wagtailadmin_home")]
+    for source in (*world.sources, world.imported):
+        urls += [snippet("source", action, source) for action in ("inspect", "edit", "history")]
+    for claim in (world.claim, world.awaiting, world.disputed):
+        urls += [snippet("claim", action, claim) for action in ("inspect", "edit", "history")]
+        urls.append(snippet("claim", "verify", claim))
+    urls += [snippet("outlet", action, world.outlet) for action in ("inspect", "edit")]
+    urls += [snippet(model, "list") for model in ("source", "claim", "outlet")]
+    urls += [
+        snippet("source", "list") + "?q=Kremlin",
+        snippet("claim", "list") + "?q=ready",
+        reverse("wagtailadmin_pages:edit", args=[world.page.pk]),
+        reverse("wagtailadmin_pages:history", args=[world.page.pk]),
+        reverse("wagtailadmin_explore", args=[world.page.get_parent().pk]),
+        reverse("wagtailadmin_pages:revisions_index", args=[world.page.pk]),
+    ]
+    return urls
