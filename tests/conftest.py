@@ -1,7 +1,22 @@
+import json
+
 import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_contents(django_db_setup, django_db_blocker):
+    """What the data migrations made (groups, home page, explainers section, Desk review),
+    serialized once before any test changes the database, for tests that flush it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        objects = json.loads(connection.creation.serialize_db_to_string())
+    # Content types first: signal handlers of other models may look them up while loading.
+    objects.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(objects)
 
 
 @pytest.fixture(autouse=True)

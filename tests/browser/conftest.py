@@ -31,6 +31,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def migrated_data(migrated_contents, transactional_db):
+    """Each live-server test flushes the database when it ends, and pytest-django does not
+    restore it for live-server tests; put back what the data migrations made."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+
+    if not Group.objects.exists():
+        # The flush re-made content types and permissions; start from empty, as Django does.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(migrated_contents)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
