@@ -13,6 +13,8 @@ CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 PORT=${PORT:-8766}
 MIN_SCORE=${MIN_SCORE:-0.95}
 
+scripts/chromium
+export CHROME_PATH="$CHROMIUM"
 LIGHTHOUSE="$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse"
 if [ ! -x "$LIGHTHOUSE" ]; then
   mkdir -p "$LIGHTHOUSE_DIR"
@@ -34,13 +36,18 @@ done
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 URL="http://localhost:$PORT/explainers/are-france-and-russia-talking-again/"
-for _ in $(seq 50); do curl -fsS -o /dev/null "$URL" && break; sleep 0.2; done
+for _ in $(seq 50); do curl -fs -o /dev/null "$URL" && break; sleep 0.2; done
 
-"$LIGHTHOUSE" "$URL" --quiet \
-  --chrome-path="$CHROMIUM" \
-  --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-  --only-categories=performance,accessibility,best-practices,seo \
-  --output=json --output-path="$WORK/report.json"
+# A cold Chromium sometimes fails to record the trace (NO_NAVSTART): try up to three times.
+for attempt in 1 2 3; do
+  "$LIGHTHOUSE" "$URL" --quiet \
+    --chrome-path="$CHROMIUM" \
+    --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic" \
+    --only-categories=performance,accessibility,best-practices,seo \
+    --output=json --output-path="$WORK/report.json" && break
+  [ "$attempt" = 3 ] && exit 1
+  echo "Lighthouse failed (attempt $attempt); trying again" >&2
+done
 
 $PY - "$WORK/report.json" "$MIN_SCORE" <<'PY'
 import json, sys

@@ -38,27 +38,27 @@ def view_restriction_changed(sender, instance, **kwargs):
     related.refresh_pages(related.explainers_within(instance.page))
 
 
+# What must change on a cited claim or source before a widget citing it can differ: the
+# field to watch, and what kind of feature it is cited as.
+WATCHED_FIELDS = {
+    Claim: ("status", RelatedFeature.Kind.CLAIM),
+    Source: ("content_hash", RelatedFeature.Kind.SOURCE),
+}
+
+
 @receiver(post_init, sender=Claim)
-def remember_claim_status(sender, instance, **kwargs):
-    instance._related_status = instance.__dict__.get("status")
+@receiver(post_init, sender=Source)
+def remember_watched_field(sender, instance, **kwargs):
+    field, _kind = WATCHED_FIELDS[sender]
+    # __dict__, so that a deferred field is not loaded just to be remembered.
+    instance._related_seen = instance.__dict__.get(field)
 
 
 @receiver(post_save, sender=Claim)
-def claim_status_changed(sender, instance, created, **kwargs):
-    previous, instance._related_status = instance._related_status, instance.status
-    if created or previous == instance.status:
-        return
-    related.refresh_pages(related.pages_citing(RelatedFeature.Kind.CLAIM, instance.pk))
-
-
-@receiver(post_init, sender=Source)
-def remember_source_text(sender, instance, **kwargs):
-    instance._related_hash = instance.__dict__.get("content_hash")
-
-
 @receiver(post_save, sender=Source)
-def source_reimported(sender, instance, created, **kwargs):
-    previous, instance._related_hash = instance._related_hash, instance.content_hash
-    if created or previous == instance.content_hash:
+def watched_field_changed(sender, instance, created, **kwargs):
+    field, kind = WATCHED_FIELDS[sender]
+    previous, instance._related_seen = instance._related_seen, getattr(instance, field)
+    if created or previous == instance._related_seen:
         return
-    related.refresh_pages(related.pages_citing(RelatedFeature.Kind.SOURCE, instance.pk))
+    related.refresh_pages(related.pages_citing(kind, instance.pk))

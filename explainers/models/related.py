@@ -92,7 +92,7 @@ class RelatedFeature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "page"], name="unique_related_feature"),
         ]
-        indexes = [models.Index(fields=["page"], name="related_feature_page")]
+        # The foreign key's own index serves lookups by page; (key, page) serves postings.
 
     def __str__(self):
         return f"{self.page_id} {self.key}"

@@ -120,9 +120,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # A per-process memory cache by default; CACHE_URL (redis://…) shares one between workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 
-# Celery: without a broker, tasks run in-process when they are sent.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Celery: without CELERY_BROKER_URL, tasks run in-process when they are sent. Celery still
+# takes a producer to send an eager task, so the in-memory transport stands in for a broker.
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

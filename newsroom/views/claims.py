@@ -40,6 +40,20 @@ def can_verify(user):
     return claim_permissions.user_has_permission(user, "verify")
 
 
+def verify_buttons(user, claim):
+    """The header button to the verification form, for a user who may verify; else none."""
+    if not can_verify(user):
+        return []
+    return [
+        Button(
+            "Verify, dispute or mark false",
+            url=claim_url("verify", claim),
+            icon_name="tick-inverse",
+            priority=5,
+        )
+    ]
+
+
 class EvidenceSidePanel(BaseSidePanel):
     """The claim's status, corroboration and each quote marked in its source's text, beside
     the edit form, so an editor sees what the quotes say where they stand."""
@@ -86,25 +100,16 @@ class ClaimEditView(EditView):
 
     @cached_property
     def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.append(
+        return [
+            *super().header_more_buttons,
             Button(
                 "Evidence and suggestions",
                 url=claim_url("inspect", self.object),
                 icon_name="search",
                 priority=25,
-            )
-        )
-        if can_verify(self.request.user):
-            buttons.append(
-                Button(
-                    "Verify, dispute or mark false",
-                    url=claim_url("verify", self.object),
-                    icon_name="tick-inverse",
-                    priority=5,
-                )
-            )
-        return buttons
+            ),
+            *verify_buttons(self.request.user, self.object),
+        ]
 
 
 class ClaimInspectView(InspectView):
@@ -119,17 +124,7 @@ class ClaimInspectView(InspectView):
 
     @cached_property
     def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if can_verify(self.request.user):
-            buttons.append(
-                Button(
-                    "Verify, dispute or mark false",
-                    url=claim_url("verify", self.object),
-                    icon_name="tick-inverse",
-                    priority=5,
-                )
-            )
-        return buttons
+        return [*super().header_more_buttons, *verify_buttons(self.request.user, self.object)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

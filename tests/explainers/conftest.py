@@ -99,3 +99,18 @@ def transcript_evidence(claim, source, stance=Evidence.Stance.SUPPORTS):
     return EvidenceFactory(
         claim=claim, source=source, quote="Putin is ready for dialogue with Macron", stance=stance
     )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what is sent after commit (the regeneration tasks), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def site(committed):
+    """The hand-made related-stories site: (pages, claims, sources), regenerated."""
+    from tests.explainers.related_site import build_site
+
+    with committed():
+        return build_site()

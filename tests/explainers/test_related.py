@@ -3,31 +3,32 @@ widget, and each trigger that recomputes widgets (Celery eager, in-process)."""
 
 import pytest
 from django.template import Context, Template
+from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
 from explainers import related
 from explainers.models import ExplainerIndexPage, RelatedState, RelatedStory, RelatedStoryChoice
 from newsroom.models import Claim
-from tests.explainers.related_site import build_site, explainer, section, widget
+from tests.explainers.related_site import explainer, section, widget
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what is sent after commit (the regeneration tasks), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def site(committed):
-    with committed():
-        pages, claims, sources = build_site()
-    return pages, claims, sources
-
-
 def computed_at(page):
     return RelatedState.objects.get(page_id=page.pk).computed_at
+
+
+def new_section(title):
+    """A new section beside the explainers section."""
+    index = ExplainerIndexPage(title=title, slug=slugify(title))
+    return section().get_parent().add_child(instance=index)
+
+
+def new_private_section():
+    """A new section that only logged-in readers may see."""
+    private = new_section("Internal")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    return private
 
 
 def test_stories_rank_by_shared_claims_then_sources_and_tags(site):
@@ -161,12 +162,7 @@ def test_a_private_page_leaves_every_widget_and_returns_when_public(site, commit
 
 def test_a_page_in_a_private_section_never_appears(site, committed):
     pages, claims, _ = site
-    private = (
-        section()
-        .get_parent()
-        .add_child(instance=ExplainerIndexPage(title="Internal", slug="internal"))
-    )
-    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    private = new_private_section()
     with committed():
         explainer("Internal memo on the call", [claims["call"]], parent=private)
     assert all("Internal memo on the call" not in widget(page) for page in pages.values())
@@ -194,11 +190,7 @@ def test_publishing_a_page_puts_it_in_the_widgets_it_belongs_to(site, committed)
 
 def test_moving_a_page_updates_its_link_in_other_widgets(site, committed):
     pages, _, _ = site
-    other = (
-        section()
-        .get_parent()
-        .add_child(instance=ExplainerIndexPage(title="Archive", slug="archive"))
-    )
+    other = new_section("Archive")
     with committed():
         pages["twin"].specific.move(other, pos="last-child")
     story = RelatedStory.objects.get(page=pages["main"], related_page=pages["twin"])
@@ -207,12 +199,7 @@ def test_moving_a_page_updates_its_link_in_other_widgets(site, committed):
 
 def test_moving_a_page_into_a_private_section_takes_it_out(site, committed):
     pages, _, _ = site
-    private = (
-        section()
-        .get_parent()
-        .add_child(instance=ExplainerIndexPage(title="Internal", slug="internal"))
-    )
-    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    private = new_private_section()
     with committed():
         pages["twin"].specific.move(private, pos="last-child")
     assert "Elysee confirms the phone call" not in widget(pages["main"])

@@ -6,15 +6,9 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from explainers.models import RelatedStoryChoice
-from tests.explainers.related_site import build_site, widget
+from tests.explainers.related_site import widget
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return build_site()
 
 
 def edit_form(page, choices):

@@ -6,15 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from explainers.models import RelatedFeature, RelatedState, RelatedStory
-from tests.explainers.related_site import build_site, widget
+from tests.explainers.related_site import widget
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return build_site()
 
 
 def run(*args):

@@ -10,7 +10,7 @@ from explainers import related
 from explainers.models import RelatedState, RelatedStory
 from explainers.tasks import sweep_stale_related
 from newsroom.celery import app
-from tests.explainers.related_site import build_site, explainer, widget
+from tests.explainers.related_site import explainer, widget
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,6 @@ def use_broker(**conf):
     app.conf.update(conf)
     app._pool = None
     app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def site(committed):
-    with committed():
-        return build_site()
 
 
 @pytest.fixture

@@ -57,15 +57,72 @@ def test_set_aside_lines_point_at_their_place_in_the_original(seeds):
             assert entry["reason"]
 
 
+# What the importer makes of each seed's title, kind, outlet and date.
+SEED_METADATA = {
+    "000": {
+        "kind": Source.Kind.TRANSCRIPT,
+        "title": (
+            "France is signaling a quiet but significant strategic shift by reopening the "
+            "possibility of dialogue with Russia after years of diplomatic freeze"
+        ),
+        "outlet": "One India",
+        "published_on": None,
+        "date_precision": "",
+    },
+    "001": {
+        "kind": Source.Kind.ARTICLE,
+        # The headline without its "Breaking:" kicker.
+        "title": (
+            "Putin Signals Readiness for Dialog With Macron as France Seeks Clear Talks on "
+            "Ukraine Peace"
+        ),
+        "outlet": None,
+        "published_on": date(2025, 12, 21),
+        "date_precision": Source.DatePrecision.DAY,
+    },
+    "002": {
+        "kind": Source.Kind.ARTICLE,
+        "title": "Macron Seeks European Dialogue With Russia’s Putin",
+        "outlet": None,
+        "published_on": None,
+        "date_precision": "",
+    },
+    "003": {
+        "kind": Source.Kind.ARTICLE,
+        "title": "Macron Backs Dialogue With Russia",
+        "outlet": None,
+        "published_on": None,
+        "date_precision": "",
+    },
+    # The text names no outlet or date of its own; the manifest gives them.
+    "004": {
+        "kind": Source.Kind.ARTICLE,
+        "title": (
+            "France and Russia signal openness to holding separate talks as US-led peace "
+            "efforts remain inconclusive"
+        ),
+        "outlet": "The Kyiv Independent",
+        "published_on": date(2025, 12, 1),
+        "date_precision": Source.DatePrecision.MONTH,
+    },
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_METADATA))
+def test_seed_title_kind_outlet_and_date(seeds, seed):
+    source = seeds[seed]
+    expected = SEED_METADATA[seed]
+    assert source.kind == expected["kind"]
+    assert source.title == expected["title"]
+    assert (source.outlet.name if source.outlet else None) == expected["outlet"]
+    assert source.published_on == expected["published_on"]
+    assert source.date_precision == expected["date_precision"]
+    # No seed's text or manifest entry gives a URL, and none is made up.
+    assert source.url is None
+
+
 def test_video_transcript_000(seeds):
     source = seeds["000"]
-    assert source.kind == Source.Kind.TRANSCRIPT
-    assert source.title == (
-        "France is signaling a quiet but significant strategic shift by reopening the "
-        "possibility of dialogue with Russia after years of diplomatic freeze"
-    )
-    assert source.outlet.name == "One India"
-    assert source.published_on is None and source.date_precision == ""
     body = source.body
     # Caption fragments are joined back into sentences, timestamps gone from the prose.
     assert "The last direct call between Macron and Putin happened back in July of 2025." in body
@@ -111,15 +168,6 @@ def test_video_transcript_000(seeds):
 
 def test_breaking_article_001(seeds):
     source = seeds["001"]
-    assert source.kind == Source.Kind.ARTICLE
-    # The headline without its "Breaking:" kicker.
-    assert source.title == (
-        "Putin Signals Readiness for Dialog With Macron as France Seeks Clear Talks on "
-        "Ukraine Peace"
-    )
-    assert source.outlet is None
-    assert source.published_on == date(2025, 12, 21)
-    assert source.date_precision == Source.DatePrecision.DAY
     body = source.body
     assert body.startswith(
         "Russian President Vladimir Putin has indicated he is ready to engage in dialogue"
@@ -155,10 +203,6 @@ def test_breaking_article_001(seeds):
 
 def test_article_with_spliced_headline_002(seeds):
     source = seeds["002"]
-    assert source.kind == Source.Kind.ARTICLE
-    assert source.title == "Macron Seeks European Dialogue With Russia’s Putin"
-    assert source.outlet is None
-    assert source.published_on is None
     body = source.body
     assert body.startswith("PARIS: (Web Desk) – French President Emmanuel Macron has expressed")
     # The paragraphs either side of the spliced headline meet as two paragraphs.
@@ -185,10 +229,6 @@ def test_article_with_spliced_headline_002(seeds):
 
 def test_article_with_standfirst_and_photo_credit_003(seeds):
     source = seeds["003"]
-    assert source.kind == Source.Kind.ARTICLE
-    assert source.title == "Macron Backs Dialogue With Russia"
-    assert source.outlet is None
-    assert source.published_on is None
     body = source.body
     # The standfirst is the story's own words; it opens the body.
     assert body.startswith("Moscow does not refuse dialogue with Europe; the key point")
@@ -201,16 +241,6 @@ def test_article_with_standfirst_and_photo_credit_003(seeds):
 
 def test_article_with_byline_and_teasers_004(seeds):
     source = seeds["004"]
-    assert source.kind == Source.Kind.ARTICLE
-    assert source.title == (
-        "France and Russia signal openness to holding separate talks as US-led peace efforts "
-        "remain inconclusive"
-    )
-    # The text names no outlet or date of its own; the manifest gives them.
-    assert source.outlet.name == "The Kyiv Independent"
-    assert source.published_on == date(2025, 12, 1)
-    assert source.date_precision == Source.DatePrecision.MONTH
-    assert source.url is None
     body = source.body
     assert body.startswith(
         "French President Emmanuel Macron and Russian President Vladimir Putin have expressed"

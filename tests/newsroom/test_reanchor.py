@@ -14,80 +14,83 @@ BODY = (
 )
 
 
-def change_body(source, body):
+@pytest.fixture
+def source():
+    return SourceFactory(original_text=BODY, body=BODY)
+
+
+def reanchor_with_body(source, body):
+    """Give the source a new body, re-anchor its quotes, and return the claims flagged."""
     previous = source.body
     source.body = body
     source.save()
-    return previous
+    return reanchor_source(source, previous_body=previous)
 
 
-def test_shifted_quote_stays_anchored_at_its_new_place():
-    source = SourceFactory(original_text=BODY, body=BODY)
+def claim_status(evidence):
+    return Claim.objects.get(pk=evidence.claim_id).status
+
+
+def test_shifted_quote_stays_anchored_at_its_new_place(source):
     evidence = EvidenceFactory(source=source, quote="held in full transparency with Kyiv")
-    previous = change_body(source, "A new first paragraph.\n\n" + BODY)
 
-    flagged = reanchor_source(source, previous_body=previous)
+    flagged = reanchor_with_body(source, "A new first paragraph.\n\n" + BODY)
 
     assert flagged == []
     evidence.refresh_from_db()
     assert evidence.anchor_status == Evidence.AnchorStatus.ANCHORED
     assert evidence.start_offset == source.body.index("held in full")
     assert evidence.anchored_text == "held in full transparency with Kyiv"
-    assert Claim.objects.get(pk=evidence.claim_id).status == Claim.Status.UNVERIFIED
+    assert claim_status(evidence) == Claim.Status.UNVERIFIED
 
 
-def test_quote_no_longer_found_is_lost_and_its_claim_needs_recheck():
-    source = SourceFactory(original_text=BODY, body=BODY)
+def test_quote_no_longer_found_is_lost_and_its_claim_needs_recheck(source):
     evidence = EvidenceFactory(source=source, quote="Putin was ready for dialogue with Macron")
-    previous = change_body(source, BODY.replace("Putin was ready for dialogue", "Putin refused"))
 
-    flagged = reanchor_source(source, previous_body=previous)
+    flagged = reanchor_with_body(
+        source, BODY.replace("Putin was ready for dialogue", "Putin refused")
+    )
 
     assert [claim.pk for claim in flagged] == [evidence.claim_id]
     assert flagged[0].status == Claim.Status.NEEDS_RECHECK
     evidence.refresh_from_db()
     assert evidence.anchor_status == Evidence.AnchorStatus.LOST
     assert evidence.start_offset is None and evidence.end_offset is None
-    assert Claim.objects.get(pk=evidence.claim_id).status == Claim.Status.NEEDS_RECHECK
+    assert claim_status(evidence) == Claim.Status.NEEDS_RECHECK
 
 
-def test_quote_whose_words_changed_is_moved_and_its_claim_needs_recheck():
-    source = SourceFactory(original_text=BODY, body=BODY)
+def test_quote_whose_words_changed_is_moved_and_its_claim_needs_recheck(source):
     evidence = EvidenceFactory(source=source, quote="any talks would be held in full transparency")
-    previous = change_body(source, BODY.replace("any talks would", "all talks would"))
 
-    flagged = reanchor_source(source, previous_body=previous)
+    flagged = reanchor_with_body(source, BODY.replace("any talks would", "all talks would"))
 
     assert [claim.pk for claim in flagged] == [evidence.claim_id]
     evidence.refresh_from_db()
     assert evidence.anchor_status == Evidence.AnchorStatus.MOVED
     assert evidence.anchor_method == "fuzzy"
     assert evidence.anchored_text.endswith("talks would be held in full transparency")
+    assert claim_status(evidence) == Claim.Status.NEEDS_RECHECK
 
 
-def test_fuzzy_quote_over_unchanged_words_stays_anchored():
-    source = SourceFactory(original_text=BODY, body=BODY)
+def test_fuzzy_quote_over_unchanged_words_stays_anchored(source):
     # A quote that anchored fuzzily from the start (a typo in the quote).
     evidence = EvidenceFactory(source=source, quote="any talks would be held in ful transparency")
     assert evidence.anchor_method == "fuzzy"
-    previous = change_body(source, "Update.\n\n" + BODY)
 
-    assert reanchor_source(source, previous_body=previous) == []
+    assert reanchor_with_body(source, "Update.\n\n" + BODY) == []
     evidence.refresh_from_db()
     assert evidence.anchor_status == Evidence.AnchorStatus.ANCHORED
 
 
-def test_only_claims_citing_the_changed_source_are_touched():
-    source = SourceFactory(original_text=BODY, body=BODY)
+def test_only_claims_citing_the_changed_source_are_touched(source):
     other = SourceFactory(original_text=BODY, body=BODY)
     claim = ClaimFactory()
     EvidenceFactory(claim=claim, source=source, quote="Putin was ready for dialogue with Macron")
     untouched = EvidenceFactory(source=other, quote="Putin was ready for dialogue with Macron")
-    previous = change_body(source, "Nothing of the sort was said.")
 
-    flagged = reanchor_source(source, previous_body=previous)
+    flagged = reanchor_with_body(source, "Nothing of the sort was said.")
 
     assert [c.pk for c in flagged] == [claim.pk]
     untouched.refresh_from_db()
     assert untouched.anchor_status == Evidence.AnchorStatus.ANCHORED
-    assert Claim.objects.get(pk=untouched.claim_id).status == Claim.Status.UNVERIFIED
+    assert claim_status(untouched) == Claim.Status.UNVERIFIED
