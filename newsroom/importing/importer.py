@@ -1,8 +1,8 @@
 """Import files as sources: one transaction per file, idempotent by content hash.
 
 A file is known by its path (`Source.seed_file`), so a changed file updates its source as
-a new revision and re-anchors every quote from it; an unchanged file is skipped after one
-bulk query, before any parsing.
+a new revision, keeps the lines an editor restored that it still has, and re-anchors every
+quote from it; an unchanged file is skipped after one bulk query, before any parsing.
 """
 
 import multiprocessing
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
@@ -27,6 +28,7 @@ from newsroom.importing.reading import (
     UnreadableSource,
     read_source_text,
 )
+from newsroom.importing.restoring import carry_restorations
 from newsroom.models import Outlet, Source
 
 IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = (
@@ -87,6 +89,7 @@ class PendingWrite:
     text: str
     content_hash: str
     parsed: object
+    restored_lines: list
 
 
 @dataclass
@@ -245,6 +248,7 @@ class SourceImporter:
                 "published_on",
                 "date_precision",
                 "outlet__name",
+                "restored_lines",
             ):
                 known[row["seed_file"]] = row
         return known
@@ -271,13 +275,23 @@ class SourceImporter:
         path, key = checked.path, checked.key
         if isinstance(parsed, str):
             return FileOutcome(path, key, FAILED, f"could not be parsed: {parsed}"), None
+        # An editor's restorations outlive a change to the file, while it still has the line.
+        restored_lines = (
+            carry_restorations(parsed, checked.text, checked.row["restored_lines"])
+            if checked.row
+            else []
+        )
         if not parsed.body.strip():
             return FileOutcome(path, key, FAILED, "no article text left after cleaning"), None
         _apply_manifest(parsed, checked.entry)
         status = UPDATED if checked.row else IMPORTED
         outcome = FileOutcome(path, key, status, set_aside=len(parsed.set_aside))
         outcome.message = _describe(parsed, checked.source_text)
-        work = PendingWrite(outcome, checked.row, key, checked.text, checked.content_hash, parsed)
+        if restored_lines:
+            outcome.message += f", {len(restored_lines)} restored by an editor kept in the body"
+        work = PendingWrite(
+            outcome, checked.row, key, checked.text, checked.content_hash, parsed, restored_lines
+        )
         return outcome, work
 
     def _write_batch(self, batch, emit):
@@ -311,7 +325,7 @@ class SourceImporter:
             return FileOutcome(outcome.path, work.key, FAILED, message)
         try:
             with transaction.atomic():
-                self._write(outcome, work.row, work.key, work.text, work.content_hash, parsed)
+                self._write(work)
         except DatabaseError as error:
             self._outlets.clear()
             message = f"could not be saved: {_first_line(error)}"
@@ -325,7 +339,7 @@ class SourceImporter:
         sources = []
         for work in batch:
             source = Source(seed_file=work.key)
-            self._fill(source, work.text, work.content_hash, work.parsed, now)
+            self._fill(source, work, now)
             # A new source has no tags; saying so spares a query per source below.
             source.tagged_items = []
             sources.append(source)
@@ -364,12 +378,13 @@ class SourceImporter:
         for work, source in zip(batch, sources, strict=True):
             work.outcome.source_id = source.pk
 
-    def _write(self, outcome, row, key, text, content_hash, parsed):
-        source = Source.objects.get(pk=row["pk"]) if row else Source(seed_file=key)
+    def _write(self, work):
+        outcome = work.outcome
+        source = Source.objects.get(pk=work.row["pk"]) if work.row else Source(seed_file=work.key)
         previous_body = source.body
-        self._fill(source, text, content_hash, parsed, timezone.now())
+        self._fill(source, work, timezone.now())
         source.save()
-        if row:
+        if work.row:
             source.save_revision(clean=False, log_action=True)
             outcome.flagged_claims = reanchor_source(source, previous_body=previous_body)
             if outcome.flagged_claims:
@@ -379,7 +394,8 @@ class SourceImporter:
             log(instance=source, action="wagtail.create", content_changed=True)
         outcome.source_id = source.pk
 
-    def _fill(self, source, text, content_hash, parsed, imported_at):
+    def _fill(self, source, work, imported_at):
+        parsed = work.parsed
         source.title = parsed.title[:500] or Path(source.seed_file).stem
         source.kind = parsed.kind
         source.language = parsed.language
@@ -387,11 +403,12 @@ class SourceImporter:
         source.url = parsed.url or source.url or None
         source.published_on = parsed.published.value if parsed.published else None
         source.date_precision = parsed.published.precision if parsed.published else ""
-        source.original_text = text
+        source.original_text = work.text
         source.body = parsed.body
         source.segments = parsed.segments
         source.set_aside = parsed.set_aside
-        source.content_hash = content_hash
+        source.restored_lines = work.restored_lines
+        source.content_hash = work.content_hash
         source.imported_at = imported_at
 
     def _url_holder(self, url, key):
@@ -473,7 +490,7 @@ def _apply_manifest(parsed, entry):
 
 
 def _describe(parsed, source_text):
-    notes = [f"“{parsed.title[:70]}”", f"{len(parsed.set_aside)} lines set aside"]
+    notes = [f"“{Truncator(parsed.title).chars(70)}”", f"{len(parsed.set_aside)} lines set aside"]
     if source_text.encoding not in ("utf-8",):
         notes.append(f"decoded as {source_text.encoding}")
     if source_text.had_bom:

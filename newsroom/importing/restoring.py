@@ -1,9 +1,13 @@
-"""Putting a line the importer set aside back into a source's body."""
+"""Putting a line the importer set aside back into a source's body, and keeping it there.
+
+An editor's restoration is remembered on the source (`Source.restored_lines`) by its text,
+so a re-import of a changed file puts the line back again while the file still has it.
+"""
 
 from django.db import transaction
 
 from newsroom.anchoring import reanchor_source
-from newsroom.importing.parsing import rebuild_body
+from newsroom.importing.parsing import readable_text, rebuild_body
 
 
 class NotSetAside(LookupError):
@@ -20,7 +24,39 @@ def restore_line(source, line_number, user=None):
         previous_body = source.body
         source.set_aside = [item for item in source.set_aside if item is not entry]
         source.body, source.segments = rebuild_body(source.original_text, source.set_aside)
+        source.restored_lines = [
+            *source.restored_lines,
+            {"line": entry["line"], "text": entry["text"]},
+        ]
         source.save()
         source.save_revision(user=user, clean=False, log_action=True)
         flagged = reanchor_source(source, previous_body=previous_body)
     return entry, flagged
+
+
+def carry_restorations(parsed, original_text, restored_lines):
+    """Apply an editor's earlier restorations to what the importer made of a new version
+    of the text (`parsed`, updated in place) and return the restorations still held.
+
+    A restored line whose text is still a line of the file stays out of the set-aside
+    lines (at the line nearest where it was, should the text occur more than once); one
+    whose text is gone from the file is forgotten."""
+    if not restored_lines:
+        return []
+    lines = [raw.strip() for raw in readable_text(original_text).split("\n")]
+    taken, held = set(), []
+    for restoration in restored_lines:
+        numbers = [
+            number
+            for number, text in enumerate(lines, start=1)
+            if text == restoration["text"] and number not in taken
+        ]
+        if not numbers:
+            continue
+        number = min(numbers, key=lambda candidate: abs(candidate - restoration["line"]))
+        taken.add(number)
+        held.append({"line": number, "text": restoration["text"]})
+    if any(entry["line"] in taken for entry in parsed.set_aside):
+        parsed.set_aside = [entry for entry in parsed.set_aside if entry["line"] not in taken]
+        parsed.body, parsed.segments = rebuild_body(original_text, parsed.set_aside)
+    return held

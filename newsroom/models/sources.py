@@ -64,6 +64,13 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
         blank=True,
         help_text="Lines the importer kept out of the body, each with its reason.",
     )
+    restored_lines = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Set-aside lines an editor put back (line and text): a re-import keeps "
+        "them in the body while the file still has them.",
+    )
     content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     seed_file = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -82,6 +82,7 @@ def test_editor_restores_a_line_and_quotes_are_reanchored(editor_client, editor,
     source.refresh_from_db()
     assert f"future engagement.\n\n{SPLICED}\n\nThe French president said his goal" in source.body
     assert all(entry["line"] != line for entry in source.set_aside)
+    assert source.restored_lines == [{"line": line, "text": SPLICED}]
     assert source.revisions.count() == 2
     assert source.latest_revision.user == editor
     assert source.latest_revision.content["body"] == source.body
