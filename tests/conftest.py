@@ -1,22 +1,7 @@
-import json
-
 import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
-
-
-@pytest.fixture(scope="session", autouse=True)
-def migrated_contents(django_db_setup, django_db_blocker):
-    """What the data migrations made (groups, home page, explainers section, Desk review),
-    serialized once before any test changes the database, for tests that flush it."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        objects = json.loads(connection.creation.serialize_db_to_string())
-    # Content types first: signal handlers of other models may look them up while loading.
-    objects.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
-    return json.dumps(objects)
 
 
 @pytest.fixture(autouse=True)
@@ -83,10 +68,13 @@ def celery_worker(transactional_db):
 
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     use_broker(task_always_eager=False, broker_url=broker_url())
-    worker = CeleryWorker().start()
-    yield worker
-    worker.stop()
-    use_broker(**previous)
+    worker = CeleryWorker()
+    try:
+        # Inside the try: a worker that starts but never becomes ready is stopped too.
+        yield worker.start()
+    finally:
+        worker.stop()
+        use_broker(**previous)
 
 
 @pytest.fixture

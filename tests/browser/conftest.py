@@ -31,27 +31,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def migrated_data(migrated_contents, transactional_db):
-    """Each live-server test flushes the database when it ends, and pytest-django does not
-    restore it for live-server tests; put back what the data migrations made."""
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import connection
-
-    if not Group.objects.exists():
-        # The flush re-made content types and permissions; start from empty, as Django does.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(migrated_contents)
-
-
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright runs, this thread counts as running an event loop, and Django then
+    # looks its connections up in a store of their own. Keep the connections the test
+    # database was set up on: they hold the serialized contents that serialized_rollback
+    # restores (groups, pages, workflow) after each live-server flush; fresh ones would
+    # restore nothing, and every later test of this process would see an empty database.
+    kept = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in kept.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )

@@ -4,11 +4,6 @@ test database, so the suite's database fixtures do nothing here."""
 import pytest
 
 
-@pytest.fixture(scope="session")
-def migrated_contents():
-    return None
-
-
 @pytest.fixture
 def empty_cache():
     return None
