@@ -13,6 +13,8 @@ from pathlib import Path
 import redis
 from django.db import connection
 
+from tests.processes import stop_process
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
@@ -69,9 +71,4 @@ class CeleryWorker:
         self.process.wait(timeout=30)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
