@@ -10,7 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from newsroom.anchoring import anchor_quote, closest_passage
+from newsroom.anchoring import anchor_quote, refusal_message
 
 SHOW_AS_UNVERIFIED_HELP = (
     "Publish even though this claim is not verified. Readers see its status "
@@ -119,14 +119,8 @@ class PullQuoteBlock(blocks.StructBlock):
         value = super().clean(value)
         source, quote = value.get("source"), value.get("quote", "")
         if source and quote and anchor_quote(source.body, quote) is None:
-            passage = closest_passage(source.body, quote)
             raise StructBlockValidationError(
-                block_errors={
-                    "quote": ValidationError(
-                        f"This quote is not in “{source.title}”. The closest passage is: "
-                        f"“{passage}”"
-                    )
-                }
+                block_errors={"quote": ValidationError(refusal_message(source, quote))}
             )
         return value
 
@@ -137,6 +131,11 @@ class PullQuoteBlock(blocks.StructBlock):
         # The digest's copy has its outlet already loaded.
         context["source"] = (digest.source(source.pk) if digest else None) or source
         context["source_number"] = digest.number_of(source) if digest else None
+        anchor = anchor_quote(context["source"].body, value["quote"])
+        # Readers see the source's own words; the quote as typed only if they have left it.
+        context["passage"] = (
+            context["source"].body[anchor.start : anchor.end] if anchor else value["quote"]
+        )
         return context
 
 

@@ -95,6 +95,22 @@ class CitedClaim:
         return self.claim.corroboration()
 
 
+@dataclasses.dataclass(frozen=True)
+class UnpublishedClaim:
+    """A cited claim readers may not see (a draft never published, or withdrawn): its
+    citation renders nothing, and it takes no part in the page's sources, evidence map or
+    structured data."""
+
+    claim_id: int
+
+    @property
+    def anchor(self):
+        return f"claim-{self.claim_id}"
+
+    def as_shown(self, shown_unverified, element_id=""):
+        return None
+
+
 NO_QUOTE_CELL = mark_safe(
     '<td><span class="none" aria-hidden="true">–</span>'
     '<span class="visually-hidden">no quote</span></td>'
@@ -146,9 +162,12 @@ class ExplainerDigest:
 
     @cached_property
     def claims(self):
-        """Cited claims in order of first citation, with evidence, sources and outlets."""
+        """Cited claims readers may see, in order of first citation, with evidence, sources
+        and outlets: only published (live) claims, as published. A claim's row holds its live
+        version (a draft edit lives in its latest revision until published); a claim never
+        published, or withdrawn, is left out."""
         evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order", "pk")
-        found = Claim.objects.filter(pk__in=self.claim_ids).prefetch_related(
+        found = Claim.objects.filter(pk__in=self.claim_ids, live=True).prefetch_related(
             Prefetch("evidence", queryset=evidence)
         )
         by_id = {claim.pk: claim for claim in found}
@@ -187,7 +206,12 @@ class ExplainerDigest:
         }
 
     def cited(self, claim_id):
-        return self._cited.get(claim_id)
+        """The reader's view of a cited claim; for a cited claim that is not published, a
+        stand-in that renders nothing (never the claim built from its unpublished row)."""
+        cited = self._cited.get(claim_id)
+        if cited is None and claim_id in self.claim_ids:
+            return UnpublishedClaim(claim_id)
+        return cited
 
     @property
     def cited_claims(self):
@@ -195,7 +219,13 @@ class ExplainerDigest:
 
     @cached_property
     def last_verified(self):
-        dates = [claim.verified_at for claim in self.claims if claim.verified_at]
+        """When a claim the page shows as verified was last verified (never a claim since
+        disputed, withdrawn or sent back for a re-check)."""
+        dates = [
+            claim.verified_at
+            for claim in self.claims
+            if claim.status == Claim.Status.VERIFIED and claim.verified_at
+        ]
         return max(dates) if dates else None
 
     @cached_property
@@ -218,7 +248,8 @@ class ExplainerDigest:
 
     def fingerprint(self):
         """A digest of everything the page shows from the evidence desk, in one query: each
-        claim's status, decision, revision and evidence, and its sources' last change."""
+        claim's publication, status, decision, revision and evidence, and its sources' last
+        change."""
         pull_quote_sources = Source.objects.filter(pk__in=self.pull_quote_source_ids)
         if not self.claim_ids:
             rows = list(pull_quote_sources.values_list("pk", "updated_at"))
@@ -229,7 +260,15 @@ class ExplainerDigest:
             rows = list(
                 Claim.objects.filter(pk__in=self.claim_ids)
                 .order_by("pk")
-                .values_list("pk", "status", "verified_at", "latest_revision_id", "statement")
+                .values_list(
+                    "pk",
+                    "live",
+                    "live_revision_id",
+                    "status",
+                    "verified_at",
+                    "latest_revision_id",
+                    "statement",
+                )
                 .annotate(
                     sources_changed=Max("evidence__source__updated_at"),
                     latest_evidence=Max("evidence__pk"),

@@ -1,8 +1,11 @@
-"""The publish guard: an explainer goes live only when every claim it cites is verified, or
-is explicitly marked to be shown as not verified (readers then see its status as a label).
+"""The publish guard: an explainer goes live only when every claim it cites is published and
+verified, or (for a published claim) is explicitly marked to be shown as not verified
+(readers then see its status as a label). A claim that is not published (a draft never
+published, or withdrawn) is never shown to readers, so no marking lets it through.
 
 One rule, called from the admin form (a validation message), from ``ExplainerPage.publish``
-(workflow approval, scheduled publishing, any code path) and nowhere else."""
+(workflow approval, scheduled publishing, any code path), from copying with "publish copies"
+and from bulk publishing (a message naming the claims), and nowhere else."""
 
 from django.core.exceptions import PermissionDenied
 
@@ -11,7 +14,7 @@ from newsroom.models import Claim
 
 
 class PublishRefused(PermissionDenied):
-    """An explainer may not go live: it cites claims that are not verified."""
+    """An explainer may not go live: it cites claims that are unpublished or not verified."""
 
     def __init__(self, claims):
         self.claims = list(claims)
@@ -19,28 +22,82 @@ class PublishRefused(PermissionDenied):
 
 
 def unverified_citations(stream_data):
-    """Claims cited without "show as not verified" whose status is not verified, in order."""
-    unmarked = [
-        pk for pk, shown_unverified in iter_cited_claims(stream_data) if not shown_unverified
-    ]
-    if not unmarked:
+    """The claims in the way of publishing, in order of first citation: every cited claim
+    that is not live, and every claim cited without "show as not verified" whose status is
+    not verified."""
+    cited = list(iter_cited_claims(stream_data))
+    if not cited:
         return []
-    found = Claim.objects.filter(pk__in=unmarked).exclude(status=Claim.Status.VERIFIED).in_bulk()
-    return [found[pk] for pk in dict.fromkeys(unmarked) if pk in found]
+    unmarked = {pk for pk, shown_unverified in cited if not shown_unverified}
+    found = (
+        Claim.objects.filter(pk__in={pk for pk, _ in cited})
+        .only("pk", "statement", "status", "live")
+        .in_bulk()
+    )
+    in_the_way = []
+    for pk in dict.fromkeys(pk for pk, _ in cited):
+        claim = found.get(pk)
+        if claim is None:
+            continue
+        if not claim.live or (pk in unmarked and claim.status != Claim.Status.VERIFIED):
+            in_the_way.append(claim)
+    return in_the_way
 
 
 def refusal_message(claims):
-    listed = "; ".join(f"“{claim}” ({claim.get_status_display().lower()})" for claim in claims)
-    return (
-        "This explainer cannot be published while it cites claims that are not verified: "
-        f"{listed}. Verify them, or mark each citation “Show as not verified” so readers "
-        "see its status."
-    )
+    """Names each claim in the way and why: unverified ones can be marked, unpublished ones
+    must be published (or taken out of the explainer)."""
+    unpublished = [claim for claim in claims if not claim.live]
+    unverified = [claim for claim in claims if claim.live]
+    parts = []
+    if unverified:
+        listed = "; ".join(
+            f"“{claim}” ({claim.get_status_display().lower()})" for claim in unverified
+        )
+        parts.append(
+            "This explainer cannot be published while it cites claims that are not verified: "
+            f"{listed}. Verify them, or mark each citation “Show as not verified” so readers "
+            "see its status."
+        )
+    if unpublished:
+        listed = "; ".join(f"“{claim}” (not published)" for claim in unpublished)
+        parts.append(
+            "This explainer cannot be published while it cites claims that are not published, "
+            f"which readers never see: {listed}. Publish them, or remove them from the explainer."
+        )
+    return " ".join(parts)
 
 
 def check_publishable(page):
     """Raise PublishRefused if `page` (an ExplainerPage, e.g. a revision's content) cites
-    unverified claims without marking them."""
+    unpublished claims, or unverified claims without marking them."""
     claims = unverified_citations(page.body.raw_data)
     if claims:
         raise PublishRefused(claims)
+
+
+def refusals_for_pages(pages):
+    """[(explainer, claims in the way)] for the explainers among `pages` (any page models),
+    each judged on what publishing it would put live: its latest revision."""
+    from explainers.models import ExplainerPage
+
+    refusals = []
+    for page in pages:
+        page = page.specific
+        if not isinstance(page, ExplainerPage):
+            continue
+        revision = page.get_latest_revision()
+        content = revision.as_object() if revision else page
+        claims = unverified_citations(content.body.raw_data)
+        if claims:
+            refusals.append((page, claims))
+    return refusals
+
+
+def refusals_message(refusals, doing):
+    """One message for several refused explainers, naming each and its claims."""
+    listed = " ".join(
+        f"“{page.get_admin_display_title()}”: {refusal_message(claims)}"
+        for page, claims in refusals
+    )
+    return f"{doing} {listed}"

@@ -1,6 +1,8 @@
 """schema.org structured data for explainers: NewsArticle for the page, ClaimReview for each
 claim a verifier has ruled on. Built as dicts, serialised so no text can end the script."""
 
+import calendar
+import datetime
 import json
 from urllib.parse import urlsplit
 
@@ -9,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from explainers.evidence import safe_url
-from newsroom.models import Claim
+from newsroom.models import Claim, Source
 
 # ClaimReview's rating scale: 5 is true, 1 is false. alternateName says it in words.
 RATINGS = {
@@ -63,6 +65,46 @@ def news_article(page, digest, request=None):
     return article
 
 
+# ISO 8601 at each precision: schema.org and HTML's <time datetime> accept "2025-12" and "2025".
+ISO_FORMATS = {Source.DatePrecision.MONTH: "%Y-%m", Source.DatePrecision.YEAR: "%Y"}
+
+
+def iso_date(source):
+    """A source's publication date in ISO 8601, no more precise than the source knows it
+    ("2025-12-21", "2025-12" or "2025"); "" if undated."""
+    if not source.published_on:
+        return ""
+    return source.published_on.strftime(ISO_FORMATS.get(source.date_precision, "%Y-%m-%d"))
+
+
+def latest_possible_date(source):
+    """The last day a source's date can mean: 31 December 2025 for "2025-12"."""
+    day = source.published_on
+    if source.date_precision == Source.DatePrecision.YEAR:
+        return datetime.date(day.year, 12, 31)
+    if source.date_precision == Source.DatePrecision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def first_appearance(sources):
+    """The source known to have made the claim earliest, or None if none is dated.
+
+    A date is ranked by the last day it can mean, so a source dated only "December 2025"
+    never beats one dated 21 December 2025: it may have appeared on the 31st. The source
+    returned is the one we can say had the claim soonest, not one that might have; ties go
+    to the more precise date."""
+    dated = [source for source in sources if source.published_on]
+    if not dated:
+        return None
+    return min(dated, key=lambda source: (latest_possible_date(source), vagueness(source)))
+
+
+def vagueness(source):
+    """0 for a day, 1 for a month, 2 for a year (a blank precision counts as a day)."""
+    return list(Source.DatePrecision).index(source.date_precision or Source.DatePrecision.DAY)
+
+
 def source_work(source):
     """A source as a schema.org CreativeWork: an appearance of a claim, or a citation."""
     work = {"@type": "CreativeWork", "headline": source.title}
@@ -70,7 +112,7 @@ def source_work(source):
     if url:
         work["url"] = url
     if source.published_on:
-        work["datePublished"] = source.published_on.isoformat()
+        work["datePublished"] = iso_date(source)
     if source.outlet_id:
         work["publisher"] = {"@type": "Organization", "name": source.outlet.name}
     return work
@@ -83,15 +125,15 @@ def claim_review(cited, page, request=None):
         return None
     value, name = RATINGS[claim.status]
     url = page_url(page, request)
-    appearances, seen = [], set()
-    for quote in cited.supporting + cited.disputing + cited.context:
-        if quote.source.pk not in seen:
-            seen.add(quote.source.pk)
-            appearances.append(source_work(quote.source))
-    item = {"@type": "Claim", "appearance": appearances}
-    dated = [work for work in appearances if "datePublished" in work]
-    if dated:
-        item["firstAppearance"] = min(dated, key=lambda work: work["datePublished"])
+    # Where the claim appeared: the sources that make it. A source quoted to dispute the
+    # claim or to give context is a place that answers it, not one where it appeared.
+    sources = list({quote.source.pk: quote.source for quote in cited.supporting}.values())
+    item = {"@type": "Claim"}
+    if sources:
+        item["appearance"] = [source_work(source) for source in sources]
+    first = first_appearance(sources)
+    if first is not None:
+        item["firstAppearance"] = source_work(first)
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

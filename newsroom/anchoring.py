@@ -1,4 +1,9 @@
-"""Where a quote stands in a source's body: exact first, then normalised, then fuzzy.
+"""Where a quote stands in a source's body: word for word, or after harmless folding.
+
+Evidence is an exact quote, so a quote anchors only where the body has it word for word,
+or differs from it only in whitespace, curly or straight quote marks, dashes and case. A
+near-match is never an anchor: "Putin is not ready" is 93% like "Putin is ready". The
+closest passage is only a hint for the editor, shown when a quote is refused.
 
 Offsets are always into the body as stored, so the admin and readers can show the
 quote in its surrounding text, and a re-import can tell whether it still stands there.
@@ -7,8 +12,6 @@ quote in its surrounding text, and a re-import can tell whether it still stands 
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-
-FUZZY_THRESHOLD = 90.0
 
 _TRANSLATE = {
     "\u2018": "'",
@@ -37,7 +40,7 @@ _TRANSLATE = {
 class Anchor:
     start: int
     end: int
-    method: str  # "exact", "normalised" or "fuzzy"
+    method: str  # "exact" or "normalised"
     score: float
 
 
@@ -65,8 +68,8 @@ def normalise(text):
     return "".join(chars), origin
 
 
-def anchor_quote(body, quote, threshold=FUZZY_THRESHOLD):
-    """Locate `quote` in `body`, or return None when no passage is close enough."""
+def anchor_quote(body, quote):
+    """Locate `quote` in `body` word for word (exactly, or after normalise()), or return None."""
     quote = quote.strip()
     if not quote or not body:
         return None
@@ -79,19 +82,17 @@ def anchor_quote(body, quote, threshold=FUZZY_THRESHOLD):
     if not folded_quote:
         return None
     start = folded_body.find(folded_quote)
-    if start >= 0:
-        end = start + len(folded_quote) - 1
-        return Anchor(origin[start], origin[end] + 1, "normalised", 100.0)
-
-    alignment = fuzz.partial_ratio_alignment(folded_quote, folded_body)
-    if alignment is None or alignment.score < threshold:
+    if start < 0:
         return None
-    return Anchor(
-        origin[alignment.dest_start],
-        origin[alignment.dest_end - 1] + 1,
-        "fuzzy",
-        round(alignment.score, 1),
-    )
+    end = start + len(folded_quote) - 1
+    return Anchor(origin[start], origin[end] + 1, "normalised", 100.0)
+
+
+def refusal_message(source, quote):
+    """Why a quote is refused, with the source's closest passage as a hint for the editor."""
+    passage = closest_passage(source.body, quote)
+    message = f"This quote is not in “{source.title}” word for word."
+    return f"{message} The closest passage is: “{passage}”" if passage else message
 
 
 def closest_passage(body, quote):
@@ -111,46 +112,37 @@ def closest_passage(body, quote):
     return body[start:end].strip()
 
 
-def reanchor_source(source, previous_body=None):
+def reanchor_source(source, user=None):
     """Anchor every quote from `source` again in its current body, after its text changed.
 
-    A quote found word for word (exactly or after folding quotes, dashes and case) stays
-    anchored at its new offsets. A quote found only fuzzily now, at a passage whose words
-    differ from those it was anchored to in `previous_body`, is "moved"; a quote no longer
-    found is "lost". Claims citing a moved or lost quote need re-checking: they are set to
-    "needs re-check" and returned.
+    A quote still found word for word stays anchored at its new offsets; one that is not
+    (its words changed, or are gone) is "lost", however close a passage the body now has.
+    Claims citing a lost quote need re-checking: each is set to "needs re-check", with a
+    history row and an audit log entry (by `user`, if an editor's action caused it), and
+    saved so that what shows the claim's status refreshes. Returns those claims.
     """
-    from newsroom.models import Claim, Evidence
+    from newsroom.models import Evidence
+    from newsroom.verification import flag_for_recheck
 
-    flagged_claim_ids = set()
+    lost_by_claim = {}
     changed = []
     for evidence in Evidence.objects.filter(source=source).order_by("pk"):
-        old_passage = _passage(previous_body, evidence.start_offset, evidence.end_offset)
         anchor = anchor_quote(source.body, evidence.quote)
         if anchor is None:
             evidence.start_offset = evidence.end_offset = None
             evidence.anchor_method, evidence.anchor_score = "", None
             evidence.anchor_status = Evidence.AnchorStatus.LOST
+            lost_by_claim.setdefault(evidence.claim_id, []).append(evidence.quote)
         else:
             evidence.apply_anchor(anchor)
-            same_words = source.body[anchor.start : anchor.end] == old_passage
-            if anchor.method == "fuzzy" and not same_words:
-                evidence.anchor_status = Evidence.AnchorStatus.MOVED
-        if evidence.anchor_status != Evidence.AnchorStatus.ANCHORED:
-            flagged_claim_ids.add(evidence.claim_id)
         changed.append(evidence)
     Evidence.objects.bulk_update(
         changed,
         ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"],
     )
-    claims = list(Claim.objects.filter(pk__in=flagged_claim_ids).order_by("pk"))
-    Claim.objects.filter(pk__in=flagged_claim_ids).update(status=Claim.Status.NEEDS_RECHECK)
-    for claim in claims:
-        claim.status = Claim.Status.NEEDS_RECHECK
-    return claims
-
-
-def _passage(body, start, end):
-    if body is None or start is None or end is None:
-        return None
-    return body[start:end]
+    flagged = []
+    for claim_id in sorted(lost_by_claim):
+        quotes = "; ".join(f"“{quote[:80]}”" for quote in lost_by_claim[claim_id])
+        note = f"“{source.title}” changed and no longer has word for word: {quotes}"
+        flagged.append(flag_for_recheck(claim_id, note, user=user))
+    return flagged

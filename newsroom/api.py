@@ -1,17 +1,21 @@
 """The public read API: verified claims with their evidence and sources, and Wagtail's API v2
 for live, public explainers.
 
-Only live, verified claims appear; drafts, unverified, disputed and false claims never do.
-Only live explainer pages (and the explainers index) that no view restriction hides appear,
-whoever asks. Answers are cached under a key that holds the URL and the desk's latest change,
-so a new decision, revision or publication is visible on the very next request.
+Only live, verified claims that a live, public explainer cites appear; drafts, unverified,
+disputed and false claims never do, nor claims only an unpublished or private explainer
+cites (embargoed work). Only live explainer pages (and the explainers index) that no view
+restriction hides appear, whoever asks. Answers are cached under a key that holds the URL
+and the desk's latest change, so a new decision, revision or publication is visible on the
+very next request.
 """
 
 import hashlib
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Value
+from django.db.models.functions import Cast, Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from rest_framework import serializers, viewsets
@@ -30,12 +34,73 @@ from newsroom.models import Claim, Evidence, Outlet, Source, Verification
 # changes (its key changes), or at most CACHE_SECONDS for edits made outside the admin.
 BROWSER_MAX_AGE = 60
 CACHE_SECONDS = 300
+# latest_change() is probed at most this often per cache: every write made through the ORM
+# (signals below) clears it at once, so only a write that sends no signal (a queryset
+# update, raw SQL) waits, and never longer than this, for the probe to notice it.
+CHANGE_PROBE_SECONDS = 1
+CHANGE_KEY = "newsroom-api:latest-change"
 
 
 def latest_change():
-    """One cheap query summing up every write that can change an answer: revisions, audit
-    log entries (publish, unpublish, edits, decisions), decisions, re-imports, and counts
-    of the rows that can be deleted without a log entry."""
+    """The desk's latest change as a short key: the probe's answer, kept for
+    CHANGE_PROBE_SECONDS, so a burst of requests (cache hits included) costs no query."""
+    key = cache.get(CHANGE_KEY)
+    if key is None:
+        key = probe_latest_change()
+        cache.set(CHANGE_KEY, key, CHANGE_PROBE_SECONDS)
+    return key
+
+
+def clear_latest_change():
+    cache.delete(CHANGE_KEY)
+
+
+def forget_latest_change(**kwargs):
+    """A write that can change an answer: probe again on the next request, and again once
+    the write commits (a request in between may have stored the probe from before it);
+    once per transaction, however many rows it writes."""
+    clear_latest_change()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    if not any(entry[1] is clear_latest_change for entry in connection.run_on_commit):
+        transaction.on_commit(clear_latest_change)
+
+
+def watch_changes():
+    """Clear the probe on every ORM write that can change an answer: revisions, audit log
+    entries (publish, unpublish, moves, edits, decisions), decisions, claims, evidence,
+    sources, outlets, pages and view restrictions."""
+    from wagtail.models import get_page_models
+
+    watched = [
+        Revision,
+        ModelLogEntry,
+        PageLogEntry,
+        Verification,
+        Source,
+        Claim,
+        Evidence,
+        Outlet,
+        PageViewRestriction,
+        *get_page_models(),
+    ]
+    for model in watched:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_latest_change, sender=model, dispatch_uid=f"newsroom-api-{model._meta.label}"
+            )
+    m2m_changed.connect(
+        forget_latest_change,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="api-restriction-groups",
+    )
+
+
+def probe_latest_change():
+    """One query summing up every write that can change an answer: revisions, audit log
+    entries (publish, unpublish, edits, decisions), decisions, re-imports, and counts of the
+    rows that can be deleted without a log entry."""
     tables = {
         "revision": Revision._meta.db_table,
         "model_log": ModelLogEntry._meta.db_table,
@@ -104,10 +169,16 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     source = SourceSerializer()
+    passage = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
-        fields = ["quote", "stance", "source"]
+        fields = ["quote", "passage", "stance", "source"]
+
+    def get_passage(self, evidence):
+        """The passage of the source's text the quote is anchored at, word for word as the
+        source has it; null while the quote no longer anchors."""
+        return evidence.anchored_text if evidence.is_anchored else None
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -137,8 +208,24 @@ class ClaimPagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
 
+def cited_by_a_public_explainer():
+    """Whether a live, public explainer cites the claim: the related-stories index holds a
+    ``c:<claim id>`` feature for each one, and only for those (kept in step with publishing,
+    unpublishing, deletion, moves and view restrictions in the same transaction)."""
+    from explainers.models import RelatedFeature
+
+    key = Concat(
+        Value(f"{RelatedFeature.Kind.CLAIM}:"),
+        Cast(OuterRef("pk"), output_field=CharField()),
+        output_field=CharField(),
+    )
+    return Exists(RelatedFeature.objects.filter(key=key))
+
+
 class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
-    """GET /api/claims/ and /api/claims/<id>/: live, verified claims, newest decision first."""
+    """GET /api/claims/ and /api/claims/<id>/: live, verified claims that a live, public
+    explainer cites, newest decision first. A claim cited only by drafts or private pages
+    stays unpublished work, however verified."""
 
     serializer_class = ClaimSerializer
     pagination_class = ClaimPagination
@@ -146,7 +233,9 @@ class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order")
         return (
-            Claim.objects.filter(live=True, status=Claim.Status.VERIFIED)
+            Claim.objects.filter(
+                cited_by_a_public_explainer(), live=True, status=Claim.Status.VERIFIED
+            )
             .prefetch_related(Prefetch("evidence", queryset=evidence), "tags")
             .order_by("-verified_at", "pk")
         )
@@ -231,3 +320,8 @@ class ExplainerPagesAPIViewSet(CachedReadMixin, PagesAPIViewSet):
         if issubclass(queryset.model, explainer_page):
             queryset = queryset.prefetch_related("tags")
         return queryset
+
+
+# Connected when the API is first routed to (the URLconf imports this module): before then no
+# answer is cached, so no write needs to clear one.
+watch_changes()

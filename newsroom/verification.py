@@ -4,7 +4,8 @@ Every admin view, command and page that verifies, disputes, marks false or reope
 claim calls verify_claim() here, so the rules live in one place. The rules:
 
 - only users with the newsroom.verify_claim permission decide;
-- the verifier is not the claim's author (NEWSROOM_FOUR_EYES);
+- the verifier is not the claim's author, and has not edited its statement or evidence
+  since its last decision (NEWSROOM_FOUR_EYES);
 - "verified" needs at least one anchored supporting quote, and supporting quotes from
   NEWSROOM_MIN_OUTLETS distinct outlets, or else an explicit single-source note;
 - "disputed" needs an anchored disputing quote; "false" needs one and a note;
@@ -63,10 +64,8 @@ def verification_problems(claim, user, status, note="", single_source=False):
         problems.append(f"This claim is locked. {lock.get_description(user)}.")
     if status == Claim.Status.UNVERIFIED:
         return problems
-    if four_eyes() and claim.created_by_id and claim.created_by_id == user.pk:
-        problems.append(
-            "You wrote this claim, so someone else must verify it (the four-eyes rule)."
-        )
+    if four_eyes():
+        problems += _four_eyes_problems(claim, user)
     if claim.has_unpublished_changes:
         problems.append(
             "This claim has unpublished changes: publish or discard them first, "
@@ -81,6 +80,34 @@ def verification_problems(claim, user, status, note="", single_source=False):
         )
     problems += _status_problems(claim, status, note, single_source)
     return problems
+
+
+def _four_eyes_problems(claim, user):
+    if claim.created_by_id and claim.created_by_id == user.pk:
+        return ["You wrote this claim, so someone else must verify it (the four-eyes rule)."]
+    if edited_since_last_decision(claim, user):
+        return [
+            "You edited this claim since its last decision; another verifier must decide "
+            "(the four-eyes rule)."
+        ]
+    return []
+
+
+def edited_since_last_decision(claim, user):
+    """Whether `user` saved a revision of the claim (its statement, or evidence added,
+    changed or removed, one-click evidence included) after its latest verified, disputed or
+    false decision, or ever if it was never decided. Reopenings do not count: an edit that
+    reopened a decided claim must not slip out of view behind its own reopening."""
+    decided_at = (
+        claim.verifications.filter(status__in=DECISIONS)
+        .order_by("-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    revisions = claim.revisions.filter(user=user)
+    if decided_at is not None:
+        revisions = revisions.filter(created_at__gt=decided_at)
+    return revisions.exists()
 
 
 def _status_problems(claim, status, note, single_source):
@@ -196,3 +223,41 @@ def reopen_if_changed(claim):
         _record(current, get_active_log_context().user, Claim.Status.UNVERIFIED, note, False)
     _copy_decision(current, claim)
     return True
+
+
+# Not a verifier's decision, but logged like one (wagtail_hooks registers every action here).
+LOG_ACTIONS[Claim.Status.NEEDS_RECHECK] = (
+    "newsroom.claim.needs_recheck",
+    "Flag claim for re-check",
+    "Claim needs re-check",
+)
+
+
+def flag_for_recheck(claim_id, note, user=None):
+    """Set a claim to needs re-check because a quote it cites is no longer in its source,
+    as the claim's history and Wagtail's audit log keep decisions. Saved through the ORM,
+    so the signals of what shows its status fire. Returns the claim, flagged.
+
+    The history row carries the last decision's fingerprint, so that fixing the quote
+    afterwards returns a decided claim to unverified, as any change to its evidence does."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim_id)
+        if claim.status == Claim.Status.NEEDS_RECHECK:
+            return claim
+        decision = claim.verifications.order_by("-pk").first()
+        claim.status = Claim.Status.NEEDS_RECHECK
+        claim.save(update_fields=["status"])
+        Verification.objects.create(
+            claim=claim,
+            status=claim.status,
+            verified_by=user,
+            note=note,
+            fingerprint=decision.fingerprint if decision else {},
+        )
+        log(
+            instance=claim,
+            action=LOG_ACTIONS[claim.status][0],
+            user=user,
+            data={"status": claim.status, "note": note},
+        )
+    return claim

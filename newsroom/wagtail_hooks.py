@@ -1,8 +1,10 @@
 """The evidence desk in the Wagtail admin: outlets, sources and claims as snippets."""
 
 from django.db.models import Count, Prefetch
+from django.shortcuts import redirect
 from django.urls import path
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -141,3 +143,34 @@ def register_verification_actions(actions):
 @hooks.register("construct_homepage_panels")
 def add_verification_panels(request, panels):
     panels.extend(verification_panels(request.user))
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_cited_claims(request, instances):
+    """A claim a live explainer cites cannot be deleted (single or bulk): readers would lose
+    it from the page without anyone deciding so. The confirmation page warns, and confirming
+    is refused, naming the explainers. Someone who may not delete claims at all is left to
+    Wagtail's own refusal."""
+    claims = [instance for instance in instances if isinstance(instance, Claim)]
+    if not claims or not request.user.has_perm("newsroom.delete_claim"):
+        return None
+    from explainers.models import ExplainerPage
+
+    citing = ExplainerPage.live_citing([claim.pk for claim in claims])
+    if not citing:
+        return None
+    listed = "; ".join(
+        f"“{claim}” is cited by " + ", ".join(f"“{title}”" for title in citing[claim.pk])
+        for claim in claims
+        if citing.get(claim.pk)
+    )
+    advice = "Remove the citations (and publish) or unpublish those explainers first."
+    if request.method != "POST":
+        messages.warning(request, f"Live explainers cite these claims: {listed}. {advice}")
+        return None
+    messages.error(
+        request, f"Nothing was deleted: live explainers cite these claims. {listed}. {advice}"
+    )
+    if len(claims) == 1:
+        return redirect(Claim.snippet_viewset.get_url_name("edit"), claims[0].pk)
+    return redirect(Claim.snippet_viewset.get_url_name("list"))

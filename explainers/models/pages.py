@@ -10,15 +10,19 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.search import index
 
 from explainers.blocks import ExplainerBodyBlock, iter_cited_claims
 from explainers.forms import ExplainerPageForm
-from explainers.guard import PublishRefused, check_publishable
+from explainers.guard import PublishRefused, check_publishable, unverified_citations
 from explainers.models.related import RelatedStoriesPanel
 
 logger = logging.getLogger(__name__)
+
+# The audit log action written when the guard refuses a scheduled go-live.
+PUBLISH_REFUSED = "explainers.publish_refused"
 
 
 class HomePage(Page):
@@ -147,23 +151,77 @@ class ExplainerPage(Page):
 
         return Claim.objects.filter(pk__in=self.cited_claim_ids())
 
+    @classmethod
+    def live_citing(cls, claim_ids):
+        """{claim id: [titles of the live explainers citing it]}, public or private, each judged
+        on its live content. Public ones come from the related-stories index (one indexed
+        query: it holds a ``c:<claim id>`` feature per live, public explainer, kept in step in
+        the publishing transaction); the few private ones are read."""
+        from explainers.models.related import RelatedFeature
+
+        wanted = {f"{RelatedFeature.Kind.CLAIM}:{pk}": pk for pk in claim_ids}
+        claim_ids = set(wanted.values())
+        citing = {}
+        public = RelatedFeature.objects.filter(key__in=list(wanted)).values_list("key", "page_id")
+        for key, page_id in public:
+            citing.setdefault(wanted[key], set()).add(page_id)
+        for page in cls.objects.live().not_public().only("pk", "body"):
+            for pk in claim_ids.intersection(page.cited_claim_ids()):
+                citing.setdefault(pk, set()).add(page.pk)
+        titles = dict(
+            cls.objects.filter(pk__in={pk for pages in citing.values() for pk in pages})
+            .order_by("title", "pk")
+            .values_list("pk", "title")
+        )
+        return {
+            claim_id: sorted(titles[pk] for pk in pages if pk in titles)
+            for claim_id, pages in citing.items()
+        }
+
     def cited_statements(self):
         return "\n".join(self.cited_claims().values_list("statement", flat=True))
 
     def publish(self, revision, user=None, **kwargs):
         """Every way of going live passes the publish guard. Scheduled publishing (no user)
-        is refused quietly, with the schedule cleared and a warning logged, so one bad
-        explainer does not stop the others."""
+        is refused quietly, so one bad explainer does not stop the others: the schedule is
+        cleared, and the page's history says why (an audit log entry naming the claims)."""
         try:
             check_publishable(revision.as_object())
         except PublishRefused as refusal:
             if user is not None:
                 raise
-            revision.approved_go_live_at = None
-            revision.save(update_fields=["approved_go_live_at"])
-            logger.warning("Scheduled publishing of %r refused: %s", self.title, refusal)
+            self.refuse_scheduled_publishing(revision, refusal)
             return None
         return super().publish(revision, user=user, **kwargs)
+
+    def refuse_scheduled_publishing(self, revision, refusal):
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        log(
+            instance=self,
+            action=PUBLISH_REFUSED,
+            revision=revision,
+            data={
+                "claims": [
+                    {"id": claim.pk, "statement": claim.statement} for claim in refusal.claims
+                ],
+                "reason": str(refusal),
+            },
+        )
+        logger.warning("Scheduled publishing of %r refused: %s", self.title, refusal)
+
+    def publish_refusals(self):
+        """The claims that keep this page's live content from being published again, e.g.
+        as a published copy (none when it may go live)."""
+        return unverified_citations(self.body.raw_data)
+
+    def copy(self, *args, keep_live=True, **kwargs):
+        """A copy is published with the original only if the guard allows it; otherwise it is
+        made as a draft. (The admin's copy view refuses instead, naming the claims: see
+        explainers.wagtail_hooks.)"""
+        if keep_live and self.live and self.publish_refusals():
+            keep_live = False
+        return super().copy(*args, keep_live=keep_live, **kwargs)
 
     @cached_property
     def tag_list(self):

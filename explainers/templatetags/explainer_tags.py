@@ -1,15 +1,32 @@
 """Template helpers for the reader's pages: dates as precise as the source knows them,
-and structured data."""
+what a claim's status tells the reader, tag links and structured data."""
 
 from django import template
 from django.utils.dateformat import format as format_date
 
 from explainers import jsonld
 from explainers.evidence import safe_url
+from newsroom.models import Claim, Source
 
 register = template.Library()
 
-PRECISION_FORMATS = {"day": "j F Y", "month": "F Y", "year": "Y"}
+PRECISION_FORMATS = {
+    Source.DatePrecision.DAY: "j F Y",
+    Source.DatePrecision.MONTH: "F Y",
+    Source.DatePrecision.YEAR: "Y",
+}
+
+# What a reader is told about a claim that is not simply verified.
+CAUTIONS = {
+    Claim.Status.UNVERIFIED: "Not verified: we report this claim but have not confirmed it.",
+    Claim.Status.DISPUTED: "Sources disagree on this claim; we could not verify it.",
+    Claim.Status.FALSE: "Our verifiers found this claim false.",
+    Claim.Status.NEEDS_RECHECK: "The evidence for this claim changed; it is being checked again.",
+}
+
+# Statuses a verifier decided on a date; a claim needing re-check keeps the date of a
+# decision that no longer holds, so it is not shown.
+DECIDED = (Claim.Status.VERIFIED, Claim.Status.DISPUTED, Claim.Status.FALSE)
 
 
 @register.filter
@@ -18,6 +35,38 @@ def source_date(source):
     if not source.published_on:
         return "undated"
     return format_date(source.published_on, PRECISION_FORMATS.get(source.date_precision, "j F Y"))
+
+
+@register.filter
+def source_datetime(source):
+    """A source's date for <time datetime>, at its precision: "2025-12-21", "2025-12", "2025"."""
+    return jsonld.iso_date(source)
+
+
+@register.filter
+def claim_caution(claim):
+    """The warning shown with a claim that is not verified; "" for a verified one."""
+    if claim.status == Claim.Status.VERIFIED:
+        return ""
+    return CAUTIONS.get(claim.status, CAUTIONS[Claim.Status.UNVERIFIED])
+
+
+@register.filter
+def decided_on(claim):
+    """When a verifier decided the claim's current status; None if it is not a decision."""
+    return claim.verified_at if claim.status in DECIDED else None
+
+
+@register.simple_tag
+def claim_statuses():
+    """Claim.Status, for templates to compare with: {% claim_statuses as Status %}."""
+    return Claim.Status
+
+
+@register.simple_tag
+def tag_url(index_page, tag):
+    """The explainers section's page for a tag."""
+    return index_page.tag_url(tag)
 
 
 @register.simple_tag(takes_context=True)

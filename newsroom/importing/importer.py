@@ -381,12 +381,11 @@ class SourceImporter:
     def _write(self, work):
         outcome = work.outcome
         source = Source.objects.get(pk=work.row["pk"]) if work.row else Source(seed_file=work.key)
-        previous_body = source.body
         self._fill(source, work, timezone.now())
         source.save()
         if work.row:
             source.save_revision(clean=False, log_action=True)
-            outcome.flagged_claims = reanchor_source(source, previous_body=previous_body)
+            outcome.flagged_claims = reanchor_source(source)
             if outcome.flagged_claims:
                 outcome.message += f"; {len(outcome.flagged_claims)} claims need re-check"
         else:

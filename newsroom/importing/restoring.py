@@ -8,6 +8,7 @@ from django.db import transaction
 
 from newsroom.anchoring import reanchor_source
 from newsroom.importing.parsing import readable_text, rebuild_body
+from newsroom.models import Source
 
 
 class NotSetAside(LookupError):
@@ -16,21 +17,25 @@ class NotSetAside(LookupError):
 
 def restore_line(source, line_number, user=None):
     """Return line `line_number` of the source's text to its place in the body, as a new
-    revision, and re-anchor the quotes from the source. Returns (entry, flagged claims)."""
-    entry = next((item for item in source.set_aside if item.get("line") == line_number), None)
-    if entry is None:
-        raise NotSetAside(line_number)
+    revision, and re-anchor the quotes from the source. Returns (entry, flagged claims).
+
+    The source's row is read again, locked, so that two editors restoring lines of the same
+    source at once each build on the other's restoration instead of overwriting it."""
     with transaction.atomic():
-        previous_body = source.body
-        source.set_aside = [item for item in source.set_aside if item is not entry]
-        source.body, source.segments = rebuild_body(source.original_text, source.set_aside)
-        source.restored_lines = [
-            *source.restored_lines,
+        locked = Source.objects.select_for_update().get(pk=source.pk)
+        entry = next((item for item in locked.set_aside if item.get("line") == line_number), None)
+        if entry is None:
+            raise NotSetAside(line_number)
+        locked.set_aside = [item for item in locked.set_aside if item is not entry]
+        locked.body, locked.segments = rebuild_body(locked.original_text, locked.set_aside)
+        locked.restored_lines = [
+            *locked.restored_lines,
             {"line": entry["line"], "text": entry["text"]},
         ]
-        source.save()
-        source.save_revision(user=user, clean=False, log_action=True)
-        flagged = reanchor_source(source, previous_body=previous_body)
+        locked.save()
+        locked.save_revision(user=user, clean=False, log_action=True)
+        flagged = reanchor_source(locked, user=user)
+    source.refresh_from_db()
     return entry, flagged
 
 

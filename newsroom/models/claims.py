@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
-from newsroom.anchoring import anchor_quote, closest_passage
+from newsroom.anchoring import anchor_quote, closest_passage, refusal_message
 from newsroom.claim_forms import ClaimForm
 
 
@@ -185,14 +185,13 @@ class Evidence(Orderable):
 
     class AnchorStatus(models.TextChoices):
         ANCHORED = "anchored", "Anchored"
-        MOVED = "moved", "Anchors elsewhere"
-        LOST = "lost", "No longer found"
+        LOST = "lost", "No longer found word for word"
 
     claim = ParentalKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey("newsroom.Source", on_delete=models.PROTECT, related_name="evidence")
     quote = models.TextField(help_text="Word for word from the source.")
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Shown to readers beside the quote.")
     start_offset = models.PositiveIntegerField(null=True, blank=True, editable=False)
     end_offset = models.PositiveIntegerField(null=True, blank=True, editable=False)
     anchor_method = models.CharField(max_length=12, blank=True, editable=False)
@@ -223,13 +222,7 @@ class Evidence(Orderable):
             return
         anchor = anchor_quote(self.source.body, self.quote)
         if anchor is None:
-            passage = closest_passage(self.source.body, self.quote)
-            raise ValidationError(
-                {
-                    "quote": f"This quote is not in “{self.source.title}”. "
-                    f"The closest passage is: “{passage}”"
-                }
-            )
+            raise ValidationError({"quote": refusal_message(self.source, self.quote)})
         self.apply_anchor(anchor)
 
     def apply_anchor(self, anchor):
@@ -272,6 +265,14 @@ class Evidence(Orderable):
             if start is not None and end is not None and start <= self.start_offset < end:
                 return segment.get("label", "")
         return ""
+
+    @property
+    def nearest_passage(self):
+        """For a quote no longer found word for word, the source's passage most like it: a
+        hint for the editor fixing the quote, never evidence."""
+        if self.is_anchored:
+            return ""
+        return closest_passage(self.source.body, self.quote)
 
     @property
     def anchored_text(self):

@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.csp.NewsroomCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -80,6 +80,9 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each request is one transaction: a request that fails (a database that goes away halfway
+# through an admin save) leaves nothing half-saved.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
@@ -114,11 +117,17 @@ WAGTAIL_SITE_NAME = "Newsroom"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: it would send editors' email hashes to a third party (and
+# the admin's CSP blocks it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
 # A per-process memory cache by default; CACHE_URL (redis://…) shares one between workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage means cache misses, not failed requests.
+    CACHES["default"]["BACKEND"] = "newsroom.cache.ForgivingRedisCache"
 
 # Celery: without CELERY_BROKER_URL, tasks run in-process when they are sent. Celery still
 # takes a producer to send an eager task, so the in-memory transport stands in for a broker.
@@ -146,13 +155,14 @@ RELATED_STORIES_SWEEP_AFTER = 60
 # Test-only: seconds each regeneration task waits first (the worker-killed test sets it).
 RELATED_STORIES_TEST_PAUSE = env.float("RELATED_STORIES_TEST_PAUSE", default=0.0)
 
-# Content-Security-Policy (django-csp 4). Wagtail's admin needs inline styles and scripts.
+# Content-Security-Policy (django-csp 4): readers' pages run no inline script or style.
+# Wagtail's admin needs both; newsroom.csp.NewsroomCSPMiddleware allows them under /admin/ only.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -163,8 +173,9 @@ CONTENT_SECURITY_POLICY = {
 # The evidence desk
 NEWSROOM_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
-# Verification: the verifier is never the claim's author (relax for one-person newsrooms),
-# and "verified" needs supporting quotes from this many distinct outlets, or a single-source note.
+# Verification: the verifier neither wrote the claim nor edited it since its last decision
+# (relax for one-person newsrooms), and "verified" needs supporting quotes from this many
+# distinct outlets, or a single-source note.
 NEWSROOM_FOUR_EYES = env.bool("NEWSROOM_FOUR_EYES", default=True)
 NEWSROOM_MIN_OUTLETS = env.int("NEWSROOM_MIN_OUTLETS", default=2)
 

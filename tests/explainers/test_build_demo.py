@@ -53,8 +53,18 @@ def test_a_claim_only_one_seed_makes_is_shown_honestly(demo, client):
         supporting = claim.evidence.filter(stance=Evidence.Stance.SUPPORTS)
         assert supporting.values("source").distinct().count() == 1
     html = client.get(demo.url).content.decode()
-    assert "badge--disputed" in html
     assert "badge--unverified" in html
+
+
+def test_every_status_rests_on_the_stances_of_its_quotes(demo):
+    for claim in demo.cited_claims().prefetch_related("evidence"):
+        stances = {row.stance for row in claim.evidence.all()}
+        assert Evidence.Stance.SUPPORTS in stances, claim
+        if claim.status in (Claim.Status.DISPUTED, Claim.Status.FALSE):
+            # Disputed or false only on a quote that contradicts the claim.
+            assert Evidence.Stance.DISPUTES in stances, claim
+        if claim.status == Claim.Status.VERIFIED:
+            assert Evidence.Stance.DISPUTES not in stances, claim
 
 
 def _flags(page):
@@ -90,3 +100,11 @@ def test_without_imported_seeds_it_refuses_clearly(db):
     with pytest.raises(CommandError, match="import_sources"):
         call_command("build_demo", verbosity=0)
     assert not Claim.objects.exists()
+
+
+def test_each_point_of_a_compound_claim_has_its_own_supporting_quotes(demo):
+    claim = Claim.objects.get(statement__contains="rather than leave it to the United States")
+    supporting = claim.evidence.filter(stance=Evidence.Stance.SUPPORTS).select_related("source")
+    for point in ("unified", "United States"):
+        sources = {row.source.pk for row in supporting if point in row.quote}
+        assert len(sources) == 2, point

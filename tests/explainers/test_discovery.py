@@ -1,14 +1,15 @@
 """How readers and machines find explainers: ClaimReview and NewsArticle JSON-LD, OpenGraph
 and canonical tags, the RSS and Atom feeds, sitemap.xml, robots.txt and site search."""
 
+import datetime
 import json
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from explainers.jsonld import dumps
-from newsroom.models import Claim
+from explainers.jsonld import dumps, first_appearance
+from newsroom.models import Claim, Evidence, Source
 from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,51 @@ def test_claim_reviews_for_every_ruled_claim(client, ruled_claims):
         assert {"bestRating", "worstRating"} <= set(review["reviewRating"])
         item = review["itemReviewed"]
         assert item["@type"] == "Claim"
+        # Appearances are the sources making the claim, never those disputing it.
         headlines = {appearance["headline"] for appearance in item["appearance"]}
-        assert headlines == {evidence.source.title for evidence in claim.evidence.all()}
+        supporting = claim.evidence.filter(stance=Evidence.Stance.SUPPORTS)
+        assert headlines == {evidence.source.title for evidence in supporting}
+    disputing = false.evidence.get(stance=Evidence.Stance.DISPUTES).source.title
+    false_item = reviews[false.statement]["itemReviewed"]
+    assert disputing not in {appearance["headline"] for appearance in false_item["appearance"]}
+
+
+def test_claim_review_dates_keep_their_precision(client, author, verifier):
+    claim = claim_with_evidence(author)
+    month, day, undated = (evidence.source for evidence in claim.evidence.order_by("pk"))
+    Source.objects.filter(pk=month.pk).update(
+        published_on=datetime.date(2025, 12, 1), date_precision=Source.DatePrecision.MONTH
+    )
+    Source.objects.filter(pk=day.pk).update(
+        published_on=datetime.date(2025, 12, 21), date_precision=Source.DatePrecision.DAY
+    )
+    page = make_explainer(body=[claim_block(verified(claim, verifier))])
+    review = next(item for item in structured_data(client, page) if item["@type"] == "ClaimReview")
+    dates = {
+        work["headline"]: work.get("datePublished") for work in review["itemReviewed"]["appearance"]
+    }
+    assert dates == {month.title: "2025-12", day.title: "2025-12-21", undated.title: None}
+    # "December 2025" may mean the 31st: the source dated the 21st is known to be first.
+    assert review["itemReviewed"]["firstAppearance"]["headline"] == day.title
+    assert review["itemReviewed"]["firstAppearance"]["datePublished"] == "2025-12-21"
+
+
+@pytest.mark.parametrize(
+    ("month_date", "day_date", "first"),
+    [
+        # November 2025 ended before 3 December: the month is certainly earlier.
+        (datetime.date(2025, 11, 1), datetime.date(2025, 12, 3), "month"),
+        # A day on the month's last day ties with the month: the precise date wins.
+        (datetime.date(2025, 12, 1), datetime.date(2025, 12, 31), "day"),
+    ],
+)
+def test_first_appearance_is_the_source_known_to_be_earliest(month_date, day_date, first):
+    month = Source(published_on=month_date, date_precision=Source.DatePrecision.MONTH)
+    day = Source(published_on=day_date, date_precision=Source.DatePrecision.DAY)
+    undated = Source()
+    sources = {"month": month, "day": day}
+    assert first_appearance([undated, month, day]) is sources[first]
+    assert first_appearance([undated]) is None
 
 
 def test_news_article_json_ld(client, ruled_claims):
@@ -141,7 +185,7 @@ def test_search_finds_explainers_by_title_standfirst_and_cited_claims(client, au
 
     def titles(query):
         soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")
-        return [a.text for a in soup.select(".explainer-teaser h3 a")]
+        return [a.text for a in soup.select(".explainer-teaser h2 a")]
 
     assert titles("Kremlin") == ["Kremlin and Elysee"]
     assert titles("dialogue") == ["Kremlin and Elysee"]

@@ -265,13 +265,23 @@ def test_index_and_tag_pages_list_published_explainers(client, verified_claim):
 
     index = talks.get_parent()
     listing = BeautifulSoup(client.get(index.url).content, "html.parser")
-    titles = [a.text for a in listing.select(".explainer-teaser h3 a")]
+    titles = [a.text for a in listing.select(".explainer-teaser h2 a")]
     assert sorted(titles) == ["Other", "Talks"]
+    # Each teaser's tags are inside its own list item, linked to the tag's page.
+    tag_links = {
+        teaser.h2.a.text: [(a.text, a["href"]) for a in teaser.select("ul.tags > li > a")]
+        for teaser in listing.select("ul.explainer-list > li.explainer-teaser")
+    }
+    assert tag_links == {
+        "Talks": [("Diplomacy", index.url + "tag/diplomacy/")],
+        "Other": [("Energy", index.url + "tag/energy/")],
+    }
+    assert not listing.select("ul.explainer-list > :not(li)")
 
     tag_page = client.get(index.url + "tag/diplomacy/")
     assert tag_page.status_code == 200
     tagged = BeautifulSoup(tag_page.content, "html.parser")
-    assert [a.text for a in tagged.select(".explainer-teaser h3 a")] == ["Talks"]
+    assert [a.text for a in tagged.select(".explainer-teaser h2 a")] == ["Talks"]
     assert "Explainers tagged “Diplomacy”" in tagged.h1.text
     assert client.get(index.url + "tag/no-such-tag/").status_code == 404
 
@@ -279,7 +289,9 @@ def test_index_and_tag_pages_list_published_explainers(client, verified_claim):
 def test_the_home_page_lists_the_latest_explainers(client, verified_claim):
     make_explainer(title="Talks", body=[claim_block(verified_claim)])
     soup = BeautifulSoup(client.get("/").content, "html.parser")
+    # Under the page's "Latest explainers" heading, so one level below it.
     assert [a.text for a in soup.select(".explainer-teaser h3 a")] == ["Talks"]
+    assert soup.select_one(".explainer-teaser").find_previous("h2").text == "Latest explainers"
 
 
 def test_a_claim_status_change_shows_at_once(client, verified_claim, verifier):
@@ -289,3 +301,51 @@ def test_a_claim_status_change_shows_at_once(client, verified_claim, verifier):
     html = client.get(page.url).content.decode()
     assert "badge--verified" not in html
     assert "badge--unverified" in html
+
+
+@pytest.mark.parametrize(
+    ("published_on", "precision", "shown", "machine"),
+    [
+        (datetime.date(2025, 12, 21), "day", "21 December 2025", "2025-12-21"),
+        (datetime.date(2025, 12, 1), "month", "December 2025", "2025-12"),
+        (datetime.date(2025, 1, 1), "year", "2025", "2025"),
+    ],
+)
+def test_source_dates_are_no_more_precise_than_the_source(
+    client, author, published_on, precision, shown, machine
+):
+    claim = claim_with_evidence(author, stances=("supports",))
+    source = claim.evidence.get().source
+    Source.objects.filter(pk=source.pk).update(published_on=published_on, date_precision=precision)
+    page = make_explainer(body=[claim_block(claim, show_as_unverified=True)])
+    soup = soup_of(client, page)
+    for place in (soup.select_one("li.quote .quote-source"), soup.select_one("#source-1")):
+        assert place.time["datetime"] == machine
+        assert place.time.text == shown
+
+
+def test_a_claim_needing_recheck_shows_no_stale_decision_date(client, verified_claim):
+    from newsroom.verification import flag_for_recheck
+
+    page = make_explainer(body=[claim_block(verified_claim, show_as_unverified=True)])
+    decided = soup_of(client, page).select_one(f"#claim-{verified_claim.pk} .claim-meta")
+    assert decided.text.startswith("Verified on")
+    assert decided.time["datetime"] == verified_claim.verified_at.isoformat()
+
+    flag_for_recheck(verified_claim.pk, "A quote left its source.")
+    card = soup_of(client, page).select_one(f"#claim-{verified_claim.pk}")
+    assert card.select_one(".badge").text == "Needs re-check"
+    meta = card.select_one(".claim-meta")
+    assert meta.text.startswith("Needs re-check")
+    assert meta.time is None
+    assert verified_claim.verified_at.strftime("%-d %B %Y") not in card.text
+    assert "being checked again" in card.select_one(".claim-caution").text
+
+
+def test_the_article_links_its_tags_to_the_tag_pages(client, verified_claim):
+    page = make_explainer(body=[claim_block(verified_claim)], tags=["Russia"])
+    links = soup_of(client, page).select(".explainer-header ul.tags a")
+    assert [(a.text, a["href"]) for a in links] == [
+        ("Russia", page.get_parent().url + "tag/russia/")
+    ]
+    assert client.get(links[0]["href"]).status_code == 200

@@ -43,3 +43,29 @@ def test_a_real_worker_publishes_scheduled_pages(celery_worker):
             break
         time.sleep(0.25)
     assert page.live, celery_worker.log.read_text()[-2000:]
+
+
+@pytest.mark.django_db
+def test_a_refused_go_live_is_in_the_page_history_naming_the_claims(admin_client):
+    from django.urls import reverse
+    from wagtail.models import PageLogEntry
+
+    from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer
+    from tests.factories import UserFactory
+
+    claim = claim_with_evidence(UserFactory(), statement="Macron will fly to Moscow.")
+    page = make_explainer(title="Scheduled", body=[claim_block(claim)], publish=False)
+    page.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+
+    publish_scheduled.delay()
+
+    page.refresh_from_db()
+    assert not page.live
+    entry = PageLogEntry.objects.get(page=page, action="explainers.publish_refused")
+    assert entry.data["claims"] == [{"id": claim.pk, "statement": "Macron will fly to Moscow."}]
+    assert entry.revision_id == page.latest_revision_id
+    history = admin_client.get(reverse("wagtailadmin_pages:history", args=[page.pk]))
+    html = history.content.decode()
+    assert "Publishing refused" in html
+    assert "Scheduled publishing refused" in html
+    assert "Macron will fly to Moscow." in html

@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.processes import stop_process
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -94,9 +96,14 @@ class PrivatePostgres:
     def stop(self):
         self.ctl("stop", "-m", "fast", "-w")
 
-    def restart(self):
-        self.ctl("restart", "-m", "fast", "-w", "-o", f"-p {self.port} -k {self.folder}")
-        wait_for_port(self.port)
+    def restart(self, down_for=0.0):
+        """Stop the server, keep it down `down_for` seconds, start it again; return when
+        it stopped and when it answered again (time.monotonic())."""
+        self.stop()
+        stopped = time.monotonic()
+        time.sleep(down_for)
+        self.start()
+        return stopped, time.monotonic()
 
     def destroy(self):
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -127,9 +134,14 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=15)
 
-    def restart(self):
+    def restart(self, down_for=0.0):
+        """Stop the server, keep it down `down_for` seconds, start it again; return when
+        it stopped and when it answered again (time.monotonic())."""
         self.stop()
+        stopped = time.monotonic()
+        time.sleep(down_for)
         self.start()
+        return stopped, time.monotonic()
 
 
 class Site:
@@ -160,13 +172,6 @@ class Site:
             command, cwd=BASE_DIR, env=self.env, check=True, capture_output=True, text=True
         )
 
-    def has_command(self, name):
-        try:
-            self.manage("help", name)
-        except subprocess.CalledProcessError:
-            return False
-        return True
-
     def start(self):
         self.log.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "-w", "2"]
@@ -188,12 +193,7 @@ class Site:
         raise RuntimeError(f"the site did not answer 200 in {timeout}s: see {self.log}")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
     def get(self, path, timeout=10):
         """(status, seconds) for one request; status 0 when no answer came."""

@@ -1,4 +1,7 @@
-"""The public read API: only live, verified claims, with their evidence and sources."""
+"""The public read API: only live, verified claims that live, public explainers cite, with
+their evidence and sources."""
+
+import itertools
 
 import pytest
 
@@ -7,9 +10,47 @@ from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, ex
 
 pytestmark = pytest.mark.django_db
 
+page_numbers = itertools.count(1)
 
-def verified_claim(**kwargs):
+
+@pytest.fixture
+def assert_max_queries():
+    """Like django_assert_max_num_queries, counting only statements that read or write
+    tables: each request is a transaction (ATOMIC_REQUESTS), and inside a test its
+    SAVEPOINT and RELEASE are bookkeeping, not work (outside a test a request that queries
+    nothing sends nothing)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def at_most(number):
+        with CaptureQueriesContext(connection) as captured:
+            yield captured
+        work = [
+            query["sql"]
+            for query in captured.captured_queries
+            if "SAVEPOINT" not in query["sql"].upper()
+        ]
+        assert len(work) <= number, f"{len(work)} queries, at most {number} wanted:\n" + (
+            "\n".join(work)
+        )
+
+    return at_most
+
+
+def cite_in_public_explainer(*claims, **fields):
+    """A live, public explainer citing `claims`: what puts a verified claim in the API."""
+    title = fields.pop("title", f"Citing explainer {next(page_numbers)}")
+    return explainer_page(title, body=[cited_claim_block(claim) for claim in claims], **fields)
+
+
+def verified_claim(cited=True, **kwargs):
+    """A verified claim with one quote, cited by a live, public explainer unless cited=False."""
     evidence = EvidenceFactory(claim=ClaimFactory(status=Claim.Status.VERIFIED, **kwargs))
+    if cited and evidence.claim.live:
+        cite_in_public_explainer(evidence.claim)
     return evidence.claim
 
 
@@ -49,10 +90,9 @@ def test_the_api_is_read_only(client, editor_client):
     assert Claim.objects.filter(pk=claim.pk, statement=claim.statement).exists()
 
 
-def test_listing_is_paginated_with_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    for _ in range(25):
-        verified_claim()
-    with django_assert_max_num_queries(6):
+def test_listing_is_paginated_with_a_fixed_number_of_queries(client, assert_max_queries):
+    cite_in_public_explainer(*(verified_claim(cited=False) for _ in range(25)))
+    with assert_max_queries(6):
         first = client.get("/api/claims/").json()
     assert first["count"] == 25
     assert len(first["results"]) == 20
@@ -87,12 +127,12 @@ def test_page_size_is_capped(client):
 # Caching: one copy for everyone, keyed on the desk's latest change.
 
 
-def test_a_repeated_request_is_served_from_the_cache(client, django_assert_max_num_queries):
+def test_a_repeated_request_is_served_from_the_cache(client, assert_max_queries):
     verified_claim()
     first = client.get("/api/claims/")
     assert first["X-Newsroom-Cache"] == "miss"
     assert "max-age=60" in first["Cache-Control"] and "public" in first["Cache-Control"]
-    with django_assert_max_num_queries(1):  # only the latest-change probe
+    with assert_max_queries(1):  # at most the latest-change probe
         second = client.get("/api/claims/")
     assert second["X-Newsroom-Cache"] == "hit"
     assert second.content == first.content
@@ -105,6 +145,7 @@ def test_a_decision_is_visible_on_the_next_request(client, editor, verifier):
     claim = ClaimFactory(created_by=editor)
     EvidenceFactory(claim=claim)
     EvidenceFactory(claim=claim)  # a second outlet: corroborated
+    explainer_page("Cites it", body=[cited_claim_block(claim, show_as_unverified=True)])
     assert client.get("/api/claims/").json()["count"] == 0
     assert client.get("/api/claims/")["X-Newsroom-Cache"] == "hit"
     verify_claim(claim, verifier, Claim.Status.VERIFIED)
@@ -231,3 +272,116 @@ def test_the_pages_api_is_read_only(client, admin_client):
     for http in (client, admin_client):
         assert http.post("/api/v2/pages/", {"title": "forged"}).status_code in (403, 405)
         assert http.delete(f"/api/v2/pages/{page.pk}/").status_code in (403, 405)
+
+
+# Embargoed work: a verified claim is public only once a live, public explainer cites it.
+
+
+def api_claim_ids(client):
+    return [item["id"] for item in client.get("/api/claims/?page_size=100").json()["results"]]
+
+
+def test_a_claim_cited_only_by_a_draft_explainer_never_appears(client):
+    claim = verified_claim(cited=False, statement="Cited by a draft only.")
+    explainer_page("Draft", body=[cited_claim_block(claim)], publish=False)
+    shown = verified_claim(statement="Cited by a published explainer.")
+    assert api_claim_ids(client) == [shown.pk]
+    assert client.get(f"/api/claims/{claim.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("restriction", ["password", "login", "groups"])
+def test_a_claim_cited_only_by_a_private_explainer_never_appears(client, restriction):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    claim = verified_claim(cited=False, statement="Cited by a private explainer only.")
+    page = cite_in_public_explainer(claim, title="Embargoed")
+    assert api_claim_ids(client) == [claim.pk]
+    rule = PageViewRestriction.objects.create(
+        page=page, restriction_type=restriction, password="embargo"
+    )
+    if restriction == "groups":
+        rule.groups.add(Group.objects.get(name="Editors"))
+    assert api_claim_ids(client) == []
+    assert client.get(f"/api/claims/{claim.pk}/").status_code == 404
+    rule.delete()
+    assert api_claim_ids(client) == [claim.pk]
+
+
+def test_a_claim_leaves_the_api_when_its_last_public_explainer_is_unpublished(client):
+    claim = verified_claim(cited=False)
+    first = cite_in_public_explainer(claim)
+    second = cite_in_public_explainer(claim)
+    assert api_claim_ids(client) == [claim.pk]
+    first.unpublish()
+    assert api_claim_ids(client) == [claim.pk]
+    second.unpublish()
+    assert api_claim_ids(client) == []
+
+
+def test_each_quote_comes_with_the_exact_passage_it_is_anchored_at(client):
+    from newsroom.models import Evidence
+
+    claim = verified_claim()
+    EvidenceFactory(
+        claim=claim, quote="  putin was READY for dialogue with macron ", stance="context"
+    )
+    lost = EvidenceFactory(claim=claim, quote="Putin was ready for dialogue", stance="context")
+    Evidence.objects.filter(pk=lost.pk).update(anchor_status=Evidence.AnchorStatus.LOST)
+    quotes = client.get(f"/api/claims/{claim.pk}/").json()["evidence"]
+    body = claim.evidence.first().source.body
+    typed, folded, gone = quotes
+    assert typed["passage"] == "Putin was ready for dialogue with Macron"
+    assert folded["passage"] in body
+    assert folded["passage"] == "Putin was ready for dialogue with Macron"
+    assert folded["quote"] != folded["passage"]
+    assert gone["passage"] is None
+
+
+# The latest-change probe: cheap on every request, and never stale for long.
+
+
+def test_cache_hits_within_the_probe_interval_cost_no_query(client, assert_max_queries):
+    verified_claim()
+    assert client.get("/api/claims/")["X-Newsroom-Cache"] == "miss"
+    with assert_max_queries(0):
+        for _ in range(3):
+            assert client.get("/api/claims/")["X-Newsroom-Cache"] == "hit"
+
+
+def test_a_write_that_sends_no_signal_shows_once_the_probe_interval_passes(client):
+    import time
+
+    from django.utils import timezone
+
+    from newsroom.api import CHANGE_PROBE_SECONDS
+    from newsroom.models import Source
+
+    claim = verified_claim(statement="Before.")
+    assert client.get(f"/api/claims/{claim.pk}/").json()["statement"] == "Before."
+    # Queryset updates send no signal; a source's updated_at is part of the probe.
+    Claim.objects.filter(pk=claim.pk).update(statement="After.")
+    Source.objects.update(updated_at=timezone.now())
+    assert client.get(f"/api/claims/{claim.pk}/")["X-Newsroom-Cache"] == "hit"
+    time.sleep(CHANGE_PROBE_SECONDS + 0.2)
+    response = client.get(f"/api/claims/{claim.pk}/")
+    assert response["X-Newsroom-Cache"] == "miss"
+    assert response.json()["statement"] == "After."
+
+
+def test_the_probe_is_cleared_again_once_a_write_commits(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from newsroom.api import CHANGE_KEY, clear_latest_change
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        claim = verified_claim()
+        claim.statement = "Edited."
+        claim.save_revision()
+        claim.save_revision()
+        # A request between the write and its commit probes the database as it was.
+        cache.set(CHANGE_KEY, "from before the commit", 60)
+    assert cache.get(CHANGE_KEY) is None
+    assert [callback for callback in callbacks if callback is clear_latest_change] == [
+        clear_latest_change
+    ]

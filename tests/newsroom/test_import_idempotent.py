@@ -100,7 +100,7 @@ def test_changed_file_updates_its_source_as_a_new_revision(run_import, copied_se
     assert reworded.anchor_status == Evidence.AnchorStatus.LOST
     assert reworded.start_offset is None
     nudged.refresh_from_db()
-    assert nudged.anchor_status == Evidence.AnchorStatus.MOVED
+    assert nudged.anchor_status == Evidence.AnchorStatus.LOST
     assert Claim.objects.get(pk=kept.claim_id).status == Claim.Status.UNVERIFIED
     assert Claim.objects.get(pk=reworded.claim_id).status == Claim.Status.NEEDS_RECHECK
     assert Claim.objects.get(pk=nudged.claim_id).status == Claim.Status.NEEDS_RECHECK

@@ -1,5 +1,6 @@
-"""Security headers: a Content-Security-Policy on every page, and in production HSTS,
-secure cookies, nosniff, a referrer policy and frame denial, with `check --deploy` clean."""
+"""Security headers: a Content-Security-Policy on every page (no inline script or style on
+a reader's page; relaxed only in Wagtail's admin), and in production HSTS, secure cookies,
+nosniff, a referrer policy and frame denial, with `check --deploy` clean."""
 
 import importlib
 import os
@@ -7,11 +8,13 @@ import subprocess
 import sys
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import explainer_page
+from tests.security.hostile import build_hostile_world
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +43,69 @@ def test_reader_pages_carry_a_content_security_policy(client):
         assert policy.get("object-src") == ["'none'"], url
         assert policy.get("base-uri") == ["'self'"], url
         assert "'self'" in policy.get("frame-ancestors", []), url
-        # No third-party origin may run script on a reader's page.
-        assert all(source.startswith("'") for source in policy["script-src"]), url
+        # Only the site's own files may run script or style a reader's page: no inline
+        # script (an injected <script> or onclick would run), no third-party origin.
+        assert policy.get("script-src") == ["'self'"], (url, policy)
+        assert policy.get("style-src") == ["'self'"], (url, policy)
+
+
+# A <script> of these types is data, which CSP does not govern: the browser never runs it.
+DATA_SCRIPT_TYPES = ("application/ld+json", "application/json")
+
+
+def inline_code(html):
+    """What a strict policy would block on a page: inline scripts that are not data,
+    event-handler attributes, <style> elements and style attributes."""
+    soup = BeautifulSoup(html, "html.parser")
+    blocked = [
+        script
+        for script in soup.find_all("script")
+        if not script.get("src") and script.get("type") not in DATA_SCRIPT_TYPES
+    ]
+    blocked += soup.find_all("style")
+    for element in soup.find_all(True):
+        if "style" in element.attrs or any(name.startswith("on") for name in element.attrs):
+            blocked.append(element)
+    return blocked
+
+
+def test_reader_pages_need_no_inline_script_or_style(client, editor, verifier, tmp_path):
+    world = build_hostile_world(editor, verifier, tmp_path)
+    for url in world.reader_urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        policy = csp_directives(response)
+        assert "'unsafe-inline'" not in policy.get("script-src", []), (url, policy)
+        assert "'unsafe-inline'" not in policy.get("style-src", []), (url, policy)
+        html = response.content.decode()
+        assert inline_code(html) == [], url
+    # The explainer's JSON-LD is there, as data the strict policy leaves alone.
+    explainer = client.get(world.page.url).content.decode()
+    assert '<script type="application/ld+json">' in explainer
 
 
 def test_the_admin_carries_a_content_security_policy(admin_client):
     response = admin_client.get(reverse("wagtailadmin_home"))
-    assert csp_directives(response).get("default-src") == ["'self'"]
+    policy = csp_directives(response)
+    assert policy.get("default-src") == ["'self'"]
+    assert policy.get("object-src") == ["'none'"]
+    # Wagtail's admin needs inline scripts and styles; it is the one place they are allowed.
+    assert policy.get("script-src") == ["'self'", "'unsafe-inline'"]
+    assert policy.get("style-src") == ["'self'", "'unsafe-inline'"]
     assert response["X-Frame-Options"] in ("DENY", "SAMEORIGIN")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_login_gets_the_admin_policy_and_previews_the_readers(client, admin_client):
+    login = client.get(reverse("wagtailadmin_login"))
+    assert csp_directives(login)["script-src"] == ["'self'", "'unsafe-inline'"]
+    # Wagtail renders a preview as a request to the page's own URL, through the middleware,
+    # so an editor previews under the policy readers will get.
+    page = explainer_page("Previewed", publish=False)
+    preview = admin_client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+    assert preview.status_code == 200
+    assert csp_directives(preview)["script-src"] == ["'self'"]
+    assert inline_code(preview.content.decode()) == []
 
 
 def test_the_api_is_never_sniffed_as_html(client):

@@ -46,6 +46,8 @@ class Desk:
     private_page: object
     spare_source: Source
     spare_outlet: Outlet
+    review_page: object
+    author: object
 
     @property
     def index(self):
@@ -68,6 +70,8 @@ def make_desk(author):
     page.save_revision(user=author)
     private = explainer_page("Private explainer")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
+    review_page = explainer_page("Explainer in review", publish=False)
+    review_page.get_workflow().start(review_page, author)
     return Desk(
         outlet=source.outlet,
         source=source,
@@ -79,6 +83,8 @@ def make_desk(author):
         private_page=private,
         spare_source=SourceFactory(outlet=None),
         spare_outlet=Outlet.objects.create(name="Nobody's outlet"),
+        review_page=review_page,
+        author=author,
     )
 
 
@@ -104,6 +110,7 @@ DESK_ACTION = {"anonymous": LOGIN, "editor": DONE, "verifier": DONE, "superuser"
 VERIFIERS = {"anonymous": LOGIN, "editor": DENIED, "verifier": 200, "superuser": 200}
 VERIFIER_ACTION = {"anonymous": LOGIN, "editor": DENIED, "verifier": DONE, "superuser": DONE}
 SUPERUSER = {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": 200}
+SUPERUSER_ACTION = {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": DONE}
 NOBODY = dict.fromkeys(ROLES, 404)
 READ_ONLY = dict.fromkeys(ROLES, 405)
 
@@ -183,6 +190,228 @@ def revision_rows(model, desk_object):
     ]
 
 
+def bulk_publish_url(page):
+    return reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + (
+        f"?id={page.pk}"
+    )
+
+
+def copy_form(desk):
+    return {
+        "new_title": "Copied explainer",
+        "new_slug": "copied-explainer",
+        "new_parent_page": desk.index.pk,
+        "publish_copies": "on",
+    }
+
+
+# Previews, revisions, copies, bulk publishing and workflows, as issue #7 lists them. The
+# POST rows only say who is let in; the tests after the matrix check what each one did.
+PAGE_ACTION_ROWS = [
+    ("page:preview_on_edit", "get", lambda d: pages("preview_on_edit", d.page.pk), DESK),
+    (
+        "page:preview_on_edit (post)",
+        "post",
+        lambda d: pages("preview_on_edit", d.page.pk),
+        DESK,
+    ),
+    (
+        "page:preview_on_add",
+        "get",
+        lambda d: pages("preview_on_add", "explainers", "explainerpage", d.index.pk),
+        DESK,
+    ),
+    (
+        "page:revisions_revert",
+        "get",
+        lambda d: pages("revisions_revert", d.page.pk, revision_of(d.page)),
+        DESK,
+    ),
+    # Unscheduling a go-live is publishing's business.
+    (
+        "page:revisions_unschedule",
+        "get",
+        lambda d: pages("revisions_unschedule", d.page.pk, revision_of(d.page)),
+        VERIFIERS,
+    ),
+    (
+        "page:revisions_unschedule (post)",
+        "post",
+        lambda d: pages("revisions_unschedule", d.page.pk, revision_of(d.page)),
+        VERIFIER_ACTION,
+    ),
+    # Wagtail accepts the request from anyone in the desk and publishes only the pages the
+    # user may publish: test_bulk_publish_publishes_only_for_publishers checks which.
+    ("page:bulk_publish (post)", "post", lambda d: bulk_publish_url(d.draft_page), DESK_ACTION),
+    ("page:copy", "get", lambda d: pages("copy", d.page.pk), DESK),
+    ("page:copy (post)", "post", lambda d: (pages("copy", d.page.pk), copy_form(d)), DESK_ACTION),
+    # The page in review is locked to its editor, so their form comes back (200) while the
+    # cancellation still happens: test_cancelling_a_review checks who may cancel.
+    (
+        "page:workflow_cancel (post)",
+        "post",
+        lambda d: cancel_review(d),
+        {"anonymous": LOGIN, "editor": 200, "verifier": DONE, "superuser": DONE},
+    ),
+]
+
+
+def page_form(page, **actions):
+    """An explainer's edit form as the admin posts it, with no body blocks."""
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "standfirst": page.standfirst,
+        "tags": "",
+        "body-count": "0",
+        "related_choices-TOTAL_FORMS": "0",
+        "related_choices-INITIAL_FORMS": "0",
+        "related_choices-MIN_NUM_FORMS": "0",
+        "related_choices-MAX_NUM_FORMS": "1000",
+        **actions,
+    }
+
+
+def review_task_state(desk):
+    return desk.review_page.current_workflow_state.current_task_state
+
+
+# The rest of Wagtail's page views, so that none is left out (see the coverage test).
+MORE_PAGE_ROWS = [
+    ("page:move", "get", lambda d: pages("move", d.page.pk), VERIFIERS),
+    # Wagtail shows the confirmation to anyone; MovePageAction checks the move itself.
+    ("page:move_confirm", "get", lambda d: pages("move_confirm", d.page.pk, d.index.pk), DESK),
+    ("page:unlock", "post", lambda d: pages("unlock", d.page.pk), VERIFIER_ACTION),
+    ("page:set_page_position", "post", lambda d: pages("set_page_position", d.page.pk), VERIFIERS),
+    ("page:add_subpage", "get", lambda d: pages("add_subpage", d.index.pk), DESK_ACTION),
+    (
+        "page:choose_parent",
+        "get",
+        lambda d: pages("choose_parent", "explainers", "explainerpage"),
+        DESK_ACTION,
+    ),
+    ("page:search", "get", lambda d: pages("search"), DESK),
+    ("page:search_results", "get", lambda d: pages("search_results"), DESK),
+    ("page:usage", "get", lambda d: pages("usage", d.page.pk), DESK),
+    ("page:type_use", "get", lambda d: pages("type_use", "explainers", "explainerpage"), DESK),
+    (
+        "page:type_use_results",
+        "get",
+        lambda d: pages("type_use_results", "explainers", "explainerpage"),
+        DESK,
+    ),
+    ("page:history_results", "get", lambda d: pages("history_results", d.page.pk), DESK),
+    (
+        "page:workflow_history_detail",
+        "get",
+        lambda d: pages(
+            "workflow_history_detail",
+            d.review_page.pk,
+            d.review_page.current_workflow_state.pk,
+        ),
+        DESK,
+    ),
+    # Only those who approve in Desk review see a task's preview and its action forms.
+    (
+        "page:workflow_preview",
+        "get",
+        lambda d: pages("workflow_preview", d.review_page.pk, review_task_state(d).task_id),
+        VERIFIERS,
+    ),
+    (
+        "page:collect_workflow_action_data",
+        "get",
+        lambda d: pages(
+            "collect_workflow_action_data", d.review_page.pk, "approve", review_task_state(d).pk
+        ),
+        VERIFIERS,
+    ),
+    (
+        "page:confirm_workflow_cancellation",
+        "get",
+        lambda d: pages("confirm_workflow_cancellation", d.review_page.pk),
+        DESK,
+    ),
+]
+
+# Page views whose rules other tests here check, not the matrix.
+PAGE_URLS_CHECKED_ELSEWHERE = {
+    "workflow_action": "test_only_a_verifier_can_approve_an_explainer_in_desk_review",
+    "convert_alias": "no explainer is an alias (the view 404s for a page that is not one)",
+}
+
+
+def cancel_review(desk):
+    page = desk.review_page
+    return pages("edit", page.pk), page_form(page, **{"action-cancel-workflow": "1"})
+
+
+def group_pk(name):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=name).pk
+
+
+# Users, groups, workflows, sites and redirects: only superusers administer the newsroom.
+ADMINISTRATION_ROWS = [
+    ("users:index", "get", lambda d: reverse("wagtailusers_users:index"), SUPERUSER),
+    ("users:add", "get", lambda d: reverse("wagtailusers_users:add"), SUPERUSER),
+    (
+        "users:edit",
+        "get",
+        lambda d: reverse("wagtailusers_users:edit", args=[d.author.pk]),
+        SUPERUSER,
+    ),
+    (
+        "users:edit (post, self-promotion)",
+        "post",
+        lambda d: (
+            reverse("wagtailusers_users:edit", args=[d.author.pk]),
+            {"username": d.author.username, "email": d.author.email, "is_superuser": "on"},
+        ),
+        SUPERUSER,  # the superuser gets the form back: the post is incomplete
+    ),
+    ("groups:index", "get", lambda d: reverse("wagtailusers_groups:index"), SUPERUSER),
+    ("groups:add", "get", lambda d: reverse("wagtailusers_groups:add"), SUPERUSER),
+    (
+        "groups:edit",
+        "get",
+        lambda d: reverse("wagtailusers_groups:edit", args=[group_pk("Editors")]),
+        SUPERUSER,
+    ),
+    (
+        "groups:edit (post)",
+        "post",
+        lambda d: (
+            reverse("wagtailusers_groups:edit", args=[group_pk("Editors")]),
+            {"name": "Editors"},
+        ),
+        SUPERUSER,
+    ),
+    ("workflows:index", "get", lambda d: reverse("wagtailadmin_workflows:index"), SUPERUSER),
+    ("workflows:add", "get", lambda d: reverse("wagtailadmin_workflows:add"), SUPERUSER),
+    (
+        "workflows:edit",
+        "get",
+        lambda d: reverse("wagtailadmin_workflows:edit", args=[d.page.get_workflow().pk]),
+        SUPERUSER,
+    ),
+    (
+        "workflows:disable (post)",
+        "post",
+        lambda d: reverse("wagtailadmin_workflows:disable", args=[d.page.get_workflow().pk]),
+        SUPERUSER_ACTION,
+    ),
+    (
+        "workflows:task_index",
+        "get",
+        lambda d: reverse("wagtailadmin_workflows:task_index"),
+        SUPERUSER,
+    ),
+    ("sites:index", "get", lambda d: reverse("wagtailsites:index"), SUPERUSER),
+    ("redirects:index", "get", lambda d: reverse("wagtailredirects:index"), SUPERUSER),
+]
+
 ADMIN_ROWS = [
     ("admin home", "get", lambda d: reverse("wagtailadmin_home"), DESK),
     *snippet_rows("source", lambda d: d.source),
@@ -258,7 +487,8 @@ ADMIN_ROWS = [
     ("claim:edit (draft)", "get", lambda d: snippet("claim", "edit", d.draft_claim.pk), DESK),
     *snippet_rows("outlet", lambda d: d.outlet),
     ("outlet:copy", "get", lambda d: snippet("outlet", "copy", d.outlet.pk), DESK),
-    # Explainer pages: editors write, verifiers also publish, only superusers delete.
+    # Explainer pages: editors write and delete drafts; verifiers also publish, and so may
+    # delete a live page (Wagtail ties that to publishing); only superusers administer.
     ("page:explore", "get", lambda d: reverse("wagtailadmin_explore", args=[d.index.pk]), DESK),
     (
         "page:add",
@@ -304,12 +534,12 @@ ADMIN_ROWS = [
     (
         "page:bulk_publish",
         "get",
-        lambda d: (
-            reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
-            + f"?id={d.draft_page.pk}"
-        ),
+        lambda d: bulk_publish_url(d.draft_page),
         DESK,
     ),
+    *PAGE_ACTION_ROWS,
+    *MORE_PAGE_ROWS,
+    *ADMINISTRATION_ROWS,
 ]
 
 READER_ROWS = [
@@ -460,6 +690,18 @@ def test_every_evidence_desk_admin_url_is_in_the_matrix():
     assert not missing, f"admin URLs with no row in the permission matrix: {sorted(missing)}"
 
 
+def test_every_page_admin_url_is_in_the_matrix():
+    """Every view of Wagtail's page admin has a row, or a test of its own named here."""
+    _, sub = get_resolver().namespace_dict["wagtailadmin_pages"]
+    found = {name for name in sub.reverse_dict if isinstance(name, str)}
+    assert {"preview_on_edit", "revisions_revert", "copy"} <= found
+    covered = {
+        name.partition(":")[2].split(" ")[0] for name, *_ in ADMIN_ROWS if name.startswith("page:")
+    }
+    missing = found - covered - set(PAGE_URLS_CHECKED_ELSEWHERE)
+    assert not missing, f"page admin URLs with no row in the permission matrix: {sorted(missing)}"
+
+
 # Forged ids in posts.
 
 
@@ -559,3 +801,71 @@ def test_only_a_verifier_can_approve_an_explainer_in_desk_review(
     verifier_client.post(url, {"comment": "Checked."})
     page.refresh_from_db()
     assert page.live
+
+
+# What the page actions of issue #7 did, beyond who was let in.
+
+
+@pytest.mark.parametrize(
+    "role, goes_live", [("editor", False), ("verifier", True), ("superuser", True)]
+)
+def test_bulk_publish_publishes_only_for_publishers(role, goes_live, users, editor):
+    page = make_desk(editor).draft_page
+    client_for(role, users).post(bulk_publish_url(page))
+    page.refresh_from_db()
+    assert page.live is goes_live
+
+
+def test_copying_a_live_explainer_publishes_the_copy_only_for_publishers(users, editor):
+    from explainers.models import ExplainerPage
+
+    desk = make_desk(editor)
+    for role, goes_live in (("editor", False), ("verifier", True)):
+        form = {**copy_form(desk), "new_slug": f"copied-by-{role}"}
+        assert answer(client_for(role, users).post(pages("copy", desk.page.pk), form)) == DONE
+        copy = ExplainerPage.objects.get(slug=f"copied-by-{role}")
+        assert copy.live is goes_live, role
+
+
+@pytest.mark.parametrize(
+    "role, cancels",
+    [
+        ("anonymous", False),
+        ("other editor", False),
+        ("editor", True),
+        ("verifier", True),
+        ("superuser", True),
+    ],
+)
+def test_cancelling_a_review(role, cancels, users, editor):
+    """The editor who submitted, and verifiers (who approve), may cancel a Desk review;
+    another editor may not."""
+    everyone = {**users, "other editor": UserFactory(username="other", groups=["Editors"])}
+    desk = make_desk(editor)
+    url, data = cancel_review(desk)
+    client_for(role, everyone).post(url, data)
+    desk.review_page.refresh_from_db()
+    assert desk.review_page.workflow_in_progress is not cancels
+
+
+def test_editors_and_verifiers_cannot_administer_users_or_groups(users, editor):
+    from django.contrib.auth.models import Group
+
+    desk = make_desk(editor)
+    editors = Group.objects.get(name="Editors")
+    permissions = set(editors.permissions.values_list("pk", flat=True))
+    for role in ("editor", "verifier"):
+        client = client_for(role, users)
+        _, _, target, _ = next(
+            row for row in ADMINISTRATION_ROWS if row[0].startswith("users:edit (")
+        )
+        url, data = target(desk)
+        client.post(url, data)
+        client.post(reverse("wagtailusers_groups:edit", args=[editors.pk]), {"name": "Chiefs"})
+        users[role].refresh_from_db()
+        assert not users[role].is_superuser, role
+    desk.author.refresh_from_db()
+    editors.refresh_from_db()
+    assert not desk.author.is_superuser
+    assert editors.name == "Editors"
+    assert set(editors.permissions.values_list("pk", flat=True)) == permissions

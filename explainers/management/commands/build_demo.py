@@ -20,8 +20,8 @@ WEB_DESK = "seeds/002_0ce464d2b3789fd5.txt"
 MOSCOW_VIEW = "seeds/003_0474a2333bdbbac5.txt"
 KYIV_INDEPENDENT = "seeds/004_c03ff76d15088dc7.txt"
 
-SUPPORTS, DISPUTES, CONTEXT = Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, "context"
-VERIFIED, DISPUTED = Claim.Status.VERIFIED, Claim.Status.DISPUTED
+SUPPORTS, CONTEXT = Evidence.Stance.SUPPORTS, Evidence.Stance.CONTEXT
+VERIFIED = Claim.Status.VERIFIED
 
 SLUG = "are-france-and-russia-talking-again"
 TITLE = "Are France and Russia talking again?"
@@ -209,6 +209,13 @@ CLAIMS = {
                 SUPPORTS,
             ),
             (
+                WEB_DESK,
+                "Macron reiterated his view that Europe must take a more active role in engaging "
+                "Russia rather than relying solely on the United States to lead negotiations "
+                "aimed at ending the war in Ukraine.",
+                SUPPORTS,
+            ),
+            (
                 MOSCOW_VIEW,
                 "He called on his colleagues in the European Union to join this process in "
                 "order to develop a unified and organized European approach to dialogue with "
@@ -216,16 +223,23 @@ CLAIMS = {
                 SUPPORTS,
             ),
             (
+                MOSCOW_VIEW,
+                'Macron stressed that European countries should not "delegate” questions '
+                "of a settlement in Ukraine to the United States",
+                SUPPORTS,
+            ),
+            (
                 ONE_INDIA,
                 "The statement came after Macron himself said Europe should re-engage with "
                 "Russia if it wants a lasting peace in Ukraine.",
-                SUPPORTS,
+                CONTEXT,
             ),
         ],
         (
             VERIFIED,
-            "One identified outlet (One India) and two unattributed reports give the same "
-            "account of Macron's interviews.",
+            "Two reports agree on both points, each citing Macron's interviews with European "
+            "newspapers, but we could not identify the outlet behind either. One India reports "
+            "only that Macron wants Europe to re-engage with Russia.",
             True,
         ),
     ),
@@ -274,24 +288,20 @@ CLAIMS = {
                 "saying arrangements could be announced in the coming days.",
                 SUPPORTS,
             ),
-            (
-                ONE_INDIA,
-                "No Macron-Putin call is scheduled yet, but the Élysée Palace has not ruled it out",
-                DISPUTES,
-            ),
+            # The Elysée's words as others report them speak of deciding how to proceed,
+            # not of arranging a meeting: they neither confirm nor contradict this report.
             (
                 KYIV_INDEPENDENT,
                 "We will decide in the coming days on the best way to proceed.",
-                DISPUTES,
+                CONTEXT,
+            ),
+            (
+                ONE_INDIA,
+                "No Macron-Putin call is scheduled yet, but the Élysée Palace has not ruled it out",
+                CONTEXT,
             ),
         ],
-        (
-            DISPUTED,
-            "Only one unattributed report speaks of a meeting being arranged. The Elysée's "
-            "words as quoted by The Kyiv Independent promise only a decision on how to "
-            "proceed, and no call was scheduled.",
-            False,
-        ),
+        None,
     ),
     "world_war": (
         "A senior Russian diplomat warned that EU and NATO policies risk a confrontation as "
