@@ -74,6 +74,11 @@ class KeyFactsBlock(blocks.StructBlock):
         icon = "list-ul"
         template = "explainers/blocks/key_facts.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["facts"] = shown_citations(parent_context, value["facts"])
+        return context
+
 
 class TimelineEventBlock(blocks.StructBlock):
     """One dated event, resting on the claims it cites."""
@@ -98,7 +103,10 @@ class TimelineBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["events"] = sorted(value["events"], key=lambda event: event["date"])
+        events = sorted(value["events"], key=lambda event: event["date"])
+        context["events"] = [
+            (event, shown_citations(parent_context, event["claims"])) for event in events
+        ]
         return context
 
 
@@ -151,6 +159,20 @@ class ExplainerBodyBlock(blocks.StreamBlock):
     key_facts = KeyFactsBlock()
     timeline = TimelineBlock()
     pull_quote = PullQuoteBlock()
+
+
+def shown_citations(parent_context, citations):
+    """The citations in a list that readers see: not a deleted claim, nor one the page's
+    digest holds back (unpublished), so a list never renders an empty item."""
+    from explainers.evidence import UnpublishedClaim
+
+    digest = (parent_context or {}).get("digest")
+    return [
+        citation
+        for citation in citations
+        if citation["claim"] is not None
+        and not (digest and isinstance(digest.cited(citation["claim"].pk), UnpublishedClaim))
+    ]
 
 
 def cited_claim_in(parent_context, value):

@@ -231,7 +231,7 @@ class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = ClaimPagination
 
     def get_queryset(self):
-        evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order")
+        evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order", "pk")
         return (
             Claim.objects.filter(
                 cited_by_a_public_explainer(), live=True, status=Claim.Status.VERIFIED

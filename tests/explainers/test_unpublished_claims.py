@@ -140,3 +140,60 @@ def test_publishing_an_explainer_citing_a_withdrawn_claim_is_refused_naming_it(
     verified_claim.save_revision().publish()
     page.get_latest_revision().publish(user=verifier)
     assert ExplainerPage.objects.get(pk=page.pk).live
+
+
+def test_lists_leave_out_a_withdrawn_claim_without_an_empty_item(
+    client, author, verifier, verified_claim
+):
+    from tests.explainers.conftest import cited
+
+    kept = verified(
+        claim_with_evidence(author, statement="Paris wants talks in full view of Kyiv."),
+        verifier,
+    )
+    page = make_explainer(
+        body=[
+            {
+                "type": "key_facts",
+                "value": {"heading": "In short", "facts": [cited(verified_claim), cited(kept)]},
+            },
+            {
+                "type": "key_facts",
+                "value": {"heading": "Only withdrawn", "facts": [cited(verified_claim)]},
+            },
+            {
+                "type": "timeline",
+                "value": {
+                    "heading": "How we got here",
+                    "events": [
+                        {
+                            "date": "2025-12-21",
+                            "date_label": "",
+                            "event": "The Kremlin answers.",
+                            "claims": [cited(verified_claim)],
+                        },
+                        {
+                            "date": "2025-12-22",
+                            "date_label": "",
+                            "event": "Paris replies.",
+                            "claims": [cited(verified_claim), cited(kept)],
+                        },
+                    ],
+                },
+            },
+        ]
+    )
+    verified_claim.unpublish()
+
+    soup = BeautifulSoup(reader_html(client, page), "html.parser")
+    facts = soup.select("aside.key-facts")
+    assert [aside.h2.text for aside in facts] == ["In short"]
+    assert len(facts[0].select(".key-facts-list > li")) == 1
+    events = soup.select(".timeline-event")
+    assert [event.select_one(".timeline-text").text for event in events] == [
+        "The Kremlin answers.",
+        "Paris replies.",
+    ]
+    assert events[0].select_one(".timeline-claims") is None
+    assert len(events[1].select(".timeline-claims > li")) == 1
+    assert all(item.get_text(strip=True) for item in soup.select("li"))

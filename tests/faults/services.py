@@ -52,7 +52,20 @@ def as_postgres(command):
     return command
 
 
-class PrivatePostgres:
+class Restartable:
+    """A server the fault tests take down and bring back (it has start() and stop())."""
+
+    def restart(self, down_for=0.0):
+        """Stop the server, keep it down `down_for` seconds, start it again; return when
+        it stopped and when it answered again (time.monotonic())."""
+        self.stop()
+        stopped = time.monotonic()
+        time.sleep(down_for)
+        self.start()
+        return stopped, time.monotonic()
+
+
+class PrivatePostgres(Restartable):
     """A throwaway cluster on its own port, trust auth, restartable at will."""
 
     def __init__(self):
@@ -96,22 +109,13 @@ class PrivatePostgres:
     def stop(self):
         self.ctl("stop", "-m", "fast", "-w")
 
-    def restart(self, down_for=0.0):
-        """Stop the server, keep it down `down_for` seconds, start it again; return when
-        it stopped and when it answered again (time.monotonic())."""
-        self.stop()
-        stopped = time.monotonic()
-        time.sleep(down_for)
-        self.start()
-        return stopped, time.monotonic()
-
     def destroy(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class PrivateRedis:
+class PrivateRedis(Restartable):
     """A Redis server on its own port that keeps nothing on disk."""
 
     def __init__(self):
@@ -133,15 +137,6 @@ class PrivateRedis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=15)
-
-    def restart(self, down_for=0.0):
-        """Stop the server, keep it down `down_for` seconds, start it again; return when
-        it stopped and when it answered again (time.monotonic())."""
-        self.stop()
-        stopped = time.monotonic()
-        time.sleep(down_for)
-        self.start()
-        return stopped, time.monotonic()
 
 
 class Site:

@@ -768,18 +768,7 @@ def test_evidence_ids_of_another_claim_cannot_be_taken_over_in_the_edit_form(edi
 def test_an_editor_cannot_publish_an_explainer_by_forging_the_publish_action(editor_client, editor):
     desk = make_desk(editor)
     page = desk.draft_page
-    form = {
-        "title": "Forged publish",
-        "slug": page.slug,
-        "standfirst": page.standfirst,
-        "tags": "",
-        "body-count": "0",
-        "related_choices-TOTAL_FORMS": "0",
-        "related_choices-INITIAL_FORMS": "0",
-        "related_choices-MIN_NUM_FORMS": "0",
-        "related_choices-MAX_NUM_FORMS": "1000",
-        "action-publish": "action-publish",
-    }
+    form = {**page_form(page, **{"action-publish": "action-publish"}), "title": "Forged publish"}
     editor_client.post(pages("edit", page.pk), form)
     page.refresh_from_db()
     assert not page.live
