@@ -221,6 +221,13 @@ def total(score):
     return score[CLAIMS] + score[SOURCES] + score[TAGS] + score[TEXT]
 
 
+# A page that finds fewer candidates than its widget holds (everything it has is common, e.g.
+# a running story where every explainer cites the same claim) also looks through its rarest
+# common features, reading at most this many of the newest pages holding each.
+FALLBACK_KEYS = 3
+FALLBACK_POSTINGS = 200
+
+
 def common_threshold(total_pages):
     """Features held by more pages than this are too common to make a page a candidate."""
     return max(30, total_pages // 500)
@@ -258,6 +265,18 @@ class DatabaseIndex:
             found[key].append((page_id, weight))
         return found
 
+    def newest_postings(self, keys, limit):
+        # One query per key, each reading the (key, page) index backwards: few keys, as only
+        # pages short of candidates ask.
+        return {
+            key: list(
+                RelatedFeature.objects.filter(key=key)
+                .order_by("-page_id")
+                .values_list("page_id", "weight")[:limit]
+            )
+            for key in sorted(keys)
+        }
+
 
 class MemoryIndex:
     """The whole index in memory, for a full rebuild: one read, then no queries per page."""
@@ -284,6 +303,12 @@ class MemoryIndex:
 
     def postings(self, keys):
         return {key: self.posting_lists[key] for key in keys}
+
+    def newest_postings(self, keys, limit):
+        newest = self.__dict__.setdefault("_newest", {})
+        for key in keys - newest.keys():
+            newest[key] = heapq.nlargest(limit, self.posting_lists[key])
+        return {key: newest[key] for key in keys}
 
 
 def score_candidates(page_ids, index, keep=None):
@@ -317,10 +342,32 @@ def score_candidates(page_ids, index, keep=None):
         scores[page_id] = candidates
 
     common = (keys - distinctive) & plan.keys()
+    _add_fallback_candidates(scores, own, common, df, index)
     if keep:
         _prune(scores, own, common, plan, keep)
     _add_common_features(scores, own, common, plan, index)
     return scores
+
+
+def _add_fallback_candidates(scores, own, common, df, index):
+    """Pages short of candidates take the newest pages sharing their rarest common features
+    as candidates too (scored below, with every common feature they share)."""
+    rarest = {}
+    for page_id, candidates in scores.items():
+        if len(candidates) >= widget_size():
+            continue
+        shared = [key for key in own.get(page_id, {}).keys() & common if df.get(key, 0) > 1]
+        rarest[page_id] = sorted(shared, key=lambda key: (df[key], key))[:FALLBACK_KEYS]
+    wanted = {key for keys in rarest.values() for key in keys}
+    if not wanted:
+        return
+    postings = index.newest_postings(wanted, FALLBACK_POSTINGS)
+    for page_id, keys in rarest.items():
+        candidates = scores[page_id]
+        for key in keys:
+            for other, _weight in postings[key]:
+                if other != page_id and other not in candidates:
+                    candidates[other] = new_score()
 
 
 def _plan(key, idf):

@@ -280,3 +280,28 @@ def test_imported_titles_are_escaped_in_the_widget(site, committed):
         Context({"page": pages["main"]})
     )
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_pages_sharing_only_a_common_claim_still_relate(committed, monkeypatch):
+    """A running story: every explainer cites the same claim, so nothing they hold is rare.
+    Each widget still shows the others, found through the rarest common feature."""
+    from tests.explainers.related_site import claim_from
+    from tests.factories import OutletFactory, SourceFactory
+
+    monkeypatch.setattr(related, "common_threshold", lambda total_pages: 2)
+    source = SourceFactory(title="Kremlin readout", outlet=OutletFactory(name="Kremlin wire"))
+    claim = claim_from(source, "Putin said he was ready for a call with Macron.")
+    titles = ["Talks resume", "Envoys named", "Summit planned", "Kyiv consulted"]
+    pages = []
+    for title in titles:  # published one by one: the incremental path
+        with committed():
+            pages.append(explainer(title, [claim]))
+    shown = {page.title: sorted(widget(page)) for page in pages}
+    with committed():
+        related.rebuild_all()
+
+    for page, title in zip(pages, titles, strict=True):
+        others = sorted(t for t in titles if t != title)
+        assert shown[title] == others
+        assert sorted(widget(page)) == others
+        assert RelatedStory.objects.filter(page=page, shared_claims=1).count() == 3
