@@ -120,6 +120,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: it would send editors' email hashes to a third party (and
 # the admin's CSP blocks it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No autosave. Revisions are the desk's record of who changed what (the four-eyes rule reads
+# them), so they are saved when an editor chooses to; and on a create form, autosave's
+# background save raced a quick Publish into two copies of one claim. Wagtail still warns
+# before leaving a form with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -210,3 +210,18 @@ def test_deleting_an_uncited_source_works(editor_client):
 
 def test_editors_cannot_reach_user_management(editor_client):
     assert editor_client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/snippets/newsroom/claim/add/", "/admin/snippets/newsroom/source/add/"]
+)
+def test_forms_do_not_autosave(editor_client, url):
+    """Revisions are saved when an editor chooses to: no background save that could race a
+    Publish into two copies of one claim, or add revisions nobody chose to make."""
+    import re
+
+    html = editor_client.get(url).content.decode()
+    controllers = re.findall(r'data-controller="([^"]*w-unsaved[^"]*)"', html)
+    assert controllers, "the form warns about unsaved changes"
+    assert all("w-autosave" not in names.split() for names in controllers)
+    assert "data-w-autosave-interval-value" not in html
