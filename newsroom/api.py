@@ -320,8 +320,3 @@ class ExplainerPagesAPIViewSet(CachedReadMixin, PagesAPIViewSet):
         if issubclass(queryset.model, explainer_page):
             queryset = queryset.prefetch_related("tags")
         return queryset
-
-
-# Connected when the API is first routed to (the URLconf imports this module): before then no
-# answer is cached, so no write needs to clear one.
-watch_changes()

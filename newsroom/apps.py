@@ -7,3 +7,10 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "newsroom"
     verbose_name = "Evidence desk"
+
+    def ready(self):
+        # Every process that writes (web, worker, management commands) clears the API's
+        # change probe, so a change shows in the API on the next request.
+        from newsroom.api import watch_changes
+
+        watch_changes()
