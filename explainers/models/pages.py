@@ -245,6 +245,7 @@ class ExplainerPage(Page):
         return context
 
     def cache_key(self):
-        """Changes with a new revision, any cited claim's status, decision or evidence, and
-        any cited source's re-import."""
-        return f"{self.pk}:{self.latest_revision_id}:{self.digest.fingerprint()}"
+        """Changes with what is live (the live revision, by whatever path it was published),
+        any cited claim's status, decision or evidence, and any cited source's change."""
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        return f"{self.pk}:{self.live_revision_id}:{published}:{self.digest.fingerprint()}"
