@@ -5,10 +5,16 @@ or differs from it only in whitespace, curly or straight quote marks, dashes and
 near-match is never an anchor: "Putin is not ready" is 93% like "Putin is ready". The
 closest passage is only a hint for the editor, shown when a quote is refused.
 
+A quote also anchors only on word boundaries: "willing to talk" is not in "unwilling to
+talk", nor "it will not" in "it will note". Apostrophes and hyphens inside a word belong to
+it ("won't", "non-binding"), and so do a number's separators ("1,500").
+
 Offsets are always into the body as stored, so the admin and readers can show the
 quote in its surrounding text, and a re-import can tell whether it still stands there.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -18,6 +24,7 @@ _TRANSLATE = {
     "\u2019": "'",
     "\u201a": "'",
     "\u201b": "'",
+    "\u02bc": "'",
     "\u2032": "'",
     "\u201c": '"',
     "\u201d": '"',
@@ -34,6 +41,17 @@ _TRANSLATE = {
     "\u2212": "-",
     "\u00a0": " ",
 }
+
+# Between two word characters these make one word of them: "won't", "Franco–Russian". The
+# invisible ones (soft hyphen, zero-width joiners) stand inside words in imported text.
+_JOINERS = frozenset(
+    {"'", "-", "\u00ad", "\u200c", "\u200d", "\u2060"}
+    | {char for char, folded in _TRANSLATE.items() if folded in {"'", "-"}}
+)
+# Between two digits these make one number of them: "1,500", "2.5".
+_NUMBER_SEPARATORS = frozenset(".,")
+# Every character this does not match is a word character (a letter or a number).
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")
 
 
 @dataclass(frozen=True)
@@ -69,23 +87,78 @@ def normalise(text):
 
 
 def anchor_quote(body, quote):
-    """Locate `quote` in `body` word for word (exactly, or after normalise()), or return None."""
+    """Locate `quote` in `body` word for word (exactly, or after normalise()) and on word
+    boundaries, or return None. An occurrence inside a word is passed over for a later one."""
     quote = quote.strip()
     if not quote or not body:
         return None
-    start = body.find(quote)
-    if start >= 0:
-        return Anchor(start, start + len(quote), "exact", 100.0)
+    span = _first_on_word_boundaries(body, body, quote, lambda index: index)
+    if span:
+        return Anchor(*span, "exact", 100.0)
 
     folded_body, origin = normalise(body)
     folded_quote, _ = normalise(quote)
     if not folded_quote:
         return None
-    start = folded_body.find(folded_quote)
-    if start < 0:
-        return None
-    end = start + len(folded_quote) - 1
-    return Anchor(origin[start], origin[end] + 1, "normalised", 100.0)
+    # Boundaries are checked on the body as stored, so folding cannot hide a letter.
+    span = _first_on_word_boundaries(body, folded_body, folded_quote, origin.__getitem__)
+    if span:
+        return Anchor(*span, "normalised", 100.0)
+    return None
+
+
+def _first_on_word_boundaries(body, text, part, body_index):
+    """The (start, end) in `body` of the first occurrence of `part` in `text` (the body or
+    its folded form, whose index i is body_index(i) in the body) on word boundaries."""
+    index = text.find(part)
+    while index >= 0:
+        start = body_index(index)
+        end = body_index(index + len(part) - 1) + 1
+        if on_word_boundaries(body, start, end):
+            return start, end
+        resume = index + 1
+        if _word_goes_on(body, start, -1):
+            # Any later occurrence that starts before this word ends starts inside it too;
+            # skipping them keeps a body like "PutinPutinPutin…" from costing a loop each.
+            gap = _NOT_ALPHANUMERIC.search(text, index + 1)
+            if gap is None:
+                return None
+            resume = gap.start()
+        index = text.find(part, resume)
+    return None
+
+
+def on_word_boundaries(body, start, end):
+    """Whether body[start:end] is a non-empty span of `body` that neither begins nor ends
+    inside a word. A span beginning (or ending) with a character that is not a word
+    character, such as a quote mark or a full stop, is on a boundary on that side."""
+    if not 0 <= start < end <= len(body):
+        return False
+    return not _word_goes_on(body, start, -1) and not _word_goes_on(body, end - 1, 1)
+
+
+def _word_goes_on(body, edge, step):
+    """Whether the word holding body[edge] goes on past it in direction `step` (-1 or 1),
+    directly or across a joiner such as the apostrophe of "won't"."""
+    if not _is_word_character(body[edge]):
+        return False
+    beyond, after = edge + step, edge + 2 * step
+    if not 0 <= beyond < len(body):
+        return False
+    if _is_word_character(body[beyond]):
+        return True
+    if not 0 <= after < len(body):
+        return False
+    if body[beyond] in _JOINERS:
+        return _is_word_character(body[after])
+    if body[beyond] in _NUMBER_SEPARATORS:
+        return body[edge].isdecimal() and body[after].isdecimal()
+    return False
+
+
+def _is_word_character(char):
+    """A letter, number or combining mark, in any script."""
+    return unicodedata.category(char)[0] in "LNM"
 
 
 def refusal_message(source, quote):
@@ -110,39 +183,3 @@ def closest_passage(body, quote):
     while end < len(body) and not body[end].isspace():
         end += 1
     return body[start:end].strip()
-
-
-def reanchor_source(source, user=None):
-    """Anchor every quote from `source` again in its current body, after its text changed.
-
-    A quote still found word for word stays anchored at its new offsets; one that is not
-    (its words changed, or are gone) is "lost", however close a passage the body now has.
-    Claims citing a lost quote need re-checking: each is set to "needs re-check", with a
-    history row and an audit log entry (by `user`, if an editor's action caused it), and
-    saved so that what shows the claim's status refreshes. Returns those claims.
-    """
-    from newsroom.models import Evidence
-    from newsroom.verification import flag_for_recheck
-
-    lost_by_claim = {}
-    changed = []
-    for evidence in Evidence.objects.filter(source=source).order_by("pk"):
-        anchor = anchor_quote(source.body, evidence.quote)
-        if anchor is None:
-            evidence.start_offset = evidence.end_offset = None
-            evidence.anchor_method, evidence.anchor_score = "", None
-            evidence.anchor_status = Evidence.AnchorStatus.LOST
-            lost_by_claim.setdefault(evidence.claim_id, []).append(evidence.quote)
-        else:
-            evidence.apply_anchor(anchor)
-        changed.append(evidence)
-    Evidence.objects.bulk_update(
-        changed,
-        ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"],
-    )
-    flagged = []
-    for claim_id in sorted(lost_by_claim):
-        quotes = "; ".join(f"“{quote[:80]}”" for quote in lost_by_claim[claim_id])
-        note = f"“{source.title}” changed and no longer has word for word: {quotes}"
-        flagged.append(flag_for_recheck(claim_id, note, user=user))
-    return flagged
