@@ -18,6 +18,9 @@ class SourceForm(WagtailAdminModelForm):
             source.body = source.original_text.strip()
             source.content_hash = source.hash_text(source.original_text)
         if commit:
-            source.save()
+            # Edits and reverts alike: quotes re-anchored, claims re-checked.
+            from newsroom.actions.sources import save_source
+
+            save_source(source, user=self.for_user)
             self.save_m2m()
         return source

@@ -13,20 +13,29 @@ claim calls verify_claim() here, so the rules live in one place. The rules:
 - a claim locked by someone else, or with unpublished changes, is not decided on.
 """
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, log
 
 from newsroom.models import Claim, Evidence, Verification
+from newsroom.signals import claim_status_changed
 
-DECISIONS = (Claim.Status.VERIFIED, Claim.Status.DISPUTED, Claim.Status.FALSE)
-SETTABLE = (*DECISIONS, Claim.Status.UNVERIFIED)
+SETTABLE = (*Claim.DECIDED, Claim.Status.UNVERIFIED)
 LOG_ACTIONS = {
     Claim.Status.VERIFIED: ("newsroom.claim.verified", "Verify claim", "Claim verified"),
     Claim.Status.DISPUTED: ("newsroom.claim.disputed", "Dispute claim", "Claim disputed"),
     Claim.Status.FALSE: ("newsroom.claim.false", "Mark claim false", "Claim marked false"),
     Claim.Status.UNVERIFIED: ("newsroom.claim.reopened", "Reopen claim", "Claim reopened"),
+    # Not a verifier's decision, but logged like one.
+    Claim.Status.NEEDS_RECHECK: (
+        "newsroom.claim.needs_recheck",
+        "Flag claim for re-check",
+        "Claim needs re-check",
+    ),
 }
 
 
@@ -47,9 +56,16 @@ def four_eyes():
 
 
 def verification_version(claim):
-    """The id of the claim's latest decision, 0 if none: a form carries it, so a verifier
-    acting on a claim someone else has just decided is told instead of overwriting."""
-    return claim.verifications.order_by("-pk").values_list("pk", flat=True).first() or 0
+    """What the verifier sees when the form opens: the claim's latest decision, its live
+    revision, and a digest of its statement and evidence (quotes, stances, notes). A form
+    carries it, so a verifier acting on a claim that someone has since decided, reworded or
+    re-quoted is told, instead of deciding on words they never saw."""
+    decision = claim.verifications.order_by("-pk").values_list("pk", flat=True).first() or 0
+    content = Claim.objects.prefetch_related("evidence").get(pk=claim.pk)
+    digest = hashlib.sha256(
+        json.dumps(content.evidence_fingerprint(), sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    return f"{decision}:{content.live_revision_id or 0}:{digest}"
 
 
 def verification_problems(claim, user, status, note="", single_source=False):
@@ -99,7 +115,7 @@ def edited_since_last_decision(claim, user):
     false decision, or ever if it was never decided. Reopenings do not count: an edit that
     reopened a decided claim must not slip out of view behind its own reopening."""
     decided_at = (
-        claim.verifications.filter(status__in=DECISIONS)
+        claim.verifications.filter(status__in=Claim.DECIDED)
         .order_by("-pk")
         .values_list("created_at", flat=True)
         .first()
@@ -133,6 +149,40 @@ def _status_problems(claim, status, note, single_source):
     return []
 
 
+def decision_problems(claim):
+    """Why a claim's standing decision no longer holds under the rules as of now, as
+    sentences; [] if it holds (or there is no decision). Reads claim.evidence.all(), so a
+    prefetch of evidence with its source and outlet costs nothing. The audit and every
+    change that can undo a decision (a source's text or outlet, an outlet merge) ask this."""
+    if claim.status not in Claim.DECIDED:
+        return []
+    problems = [
+        f"The quote “{row.quote[:80]}” from “{row.source.title}” no longer anchors in its source."
+        for row in claim.evidence.all()
+        if not row.is_anchored
+    ]
+    if four_eyes() and claim.created_by_id and claim.created_by_id == claim.verified_by_id:
+        problems.append("It was decided by its own author (the four-eyes rule).")
+    problems += _status_problems(claim, claim.status, claim.verification_note, claim.single_source)
+    return problems
+
+
+def recheck_claims(claim_ids, reason, user=None):
+    """Move each decided claim among `claim_ids` whose decision no longer holds to needs
+    re-check, saying `reason` (what changed) and what the rules now find. Returns them."""
+    claims = (
+        Claim.objects.filter(pk__in=set(claim_ids), status__in=Claim.DECIDED)
+        .prefetch_related("evidence__source__outlet")
+        .order_by("pk")
+    )
+    flagged = []
+    for claim in claims:
+        problems = decision_problems(claim)
+        if problems:
+            flagged.append(flag_for_recheck(claim.pk, f"{reason} {' '.join(problems)}", user))
+    return flagged
+
+
 def _unattributed(claim):
     sources = {
         row.source_id
@@ -155,12 +205,10 @@ def verify_claim(claim, user, status, note="", single_source=False, *, seen_vers
             Claim.objects.select_for_update().prefetch_related("evidence__source").get(pk=claim.pk)
         )
         problems = verification_problems(locked, user, status, note, single_source)
-        if seen_version is not None and verification_version(locked) != seen_version:
-            problems.insert(
-                0,
-                "Someone else has just decided on this claim (it is now "
-                f"{locked.get_status_display().lower()}); review it and try again.",
-            )
+        if seen_version is not None:
+            stale = _stale_form_problem(locked, str(seen_version))
+            if stale:
+                problems.insert(0, stale)
         if problems:
             raise VerificationError(problems)
         single_source = bool(
@@ -173,8 +221,26 @@ def verify_claim(claim, user, status, note="", single_source=False, *, seen_vers
     return locked
 
 
+def _stale_form_problem(claim, seen_version):
+    """Why a form opened on `seen_version` of the claim is stale, or ""."""
+    now = verification_version(claim)
+    if now == seen_version:
+        return ""
+    if now.split(":")[0] != seen_version.split(":")[0]:
+        return (
+            "Someone else has just decided on this claim (it is now "
+            f"{claim.get_status_display().lower()}); review it and try again."
+        )
+    return (
+        "This claim's statement or evidence changed after you opened this form, so you "
+        "would be deciding on words you have not seen: review what it says now and decide "
+        "again."
+    )
+
+
 def _record(claim, user, status, note, single_source):
-    deciding = status in DECISIONS
+    deciding = status in Claim.DECIDED
+    previous = claim.status
     claim.status = status
     claim.verified_by = user if deciding else None
     claim.verified_at = timezone.now() if deciding else None
@@ -195,6 +261,14 @@ def _record(claim, user, status, note, single_source):
         user=user,
         data={"status": status, "note": note, "single_source": single_source},
     )
+    _announce(claim, previous, status, note, user)
+
+
+def _announce(claim, previous, status, note, user):
+    if previous != status:
+        claim_status_changed.send(
+            sender=Claim, claim=claim, previous=previous, status=status, note=note, user=user
+        )
 
 
 def _copy_decision(source, target):
@@ -204,7 +278,7 @@ def _copy_decision(source, target):
         setattr(target, name, getattr(source, name))
 
 
-def reopen_if_changed(claim):
+def reopen_if_changed(claim, note=""):
     """Return a decided claim to unverified when its statement or evidence no longer match
     what the decision rested on. Called from Claim.save(), the one place content changes."""
     if claim.status == Claim.Status.UNVERIFIED:
@@ -216,21 +290,13 @@ def reopen_if_changed(claim):
             return False
         if current.evidence_fingerprint() == decision.fingerprint:
             return False
-        note = (
+        note = note or (
             "Its statement or evidence changed after it was marked "
             f"{decision.get_status_display().lower()}."
         )
         _record(current, get_active_log_context().user, Claim.Status.UNVERIFIED, note, False)
     _copy_decision(current, claim)
     return True
-
-
-# Not a verifier's decision, but logged like one (wagtail_hooks registers every action here).
-LOG_ACTIONS[Claim.Status.NEEDS_RECHECK] = (
-    "newsroom.claim.needs_recheck",
-    "Flag claim for re-check",
-    "Claim needs re-check",
-)
 
 
 def flag_for_recheck(claim_id, note, user=None):
@@ -245,6 +311,7 @@ def flag_for_recheck(claim_id, note, user=None):
         if claim.status == Claim.Status.NEEDS_RECHECK:
             return claim
         decision = claim.verifications.order_by("-pk").first()
+        previous = claim.status
         claim.status = Claim.Status.NEEDS_RECHECK
         claim.save(update_fields=["status"])
         Verification.objects.create(
@@ -260,4 +327,5 @@ def flag_for_recheck(claim_id, note, user=None):
             user=user,
             data={"status": claim.status, "note": note},
         )
+        _announce(claim, previous, claim.status, note, user)
     return claim

@@ -5,10 +5,12 @@ from django.shortcuts import redirect
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsroom.actions.claims import CITATION_ADVICE, describe_citations, live_citations
+from newsroom.actions.outlets import MERGED, EditOutlet
 from newsroom.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
 from newsroom.models import Claim, Evidence, Outlet, Source
 from newsroom.verification import LOG_ACTIONS
@@ -16,10 +18,12 @@ from newsroom.views.claims import (
     AddEvidenceView,
     ClaimEditView,
     ClaimInspectView,
+    ClaimUnpublishView,
     VerifyClaimView,
     corroboration_columns,
 )
 from newsroom.views.dashboard import verification_panels
+from newsroom.views.outlets import MergeOutletView, OutletEditView
 from newsroom.views.sources import RestoreSetAsideLineView, SourceInspectView
 
 
@@ -36,9 +40,16 @@ class OutletViewSet(EvidenceDeskViewSet):
     filterset_class = OutletFilterSet
     search_fields = ["name", "aliases"]
     inspect_view_enabled = True
+    edit_view_class = OutletEditView
 
     def get_queryset(self, request):
         return Outlet.objects.annotate(source_count=Count("sources"))
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("merge/<int:pk>/", MergeOutletView.as_view(), name="merge"),
+        ]
 
 
 class SourceViewSet(EvidenceDeskViewSet):
@@ -95,7 +106,9 @@ class ClaimViewSet(EvidenceDeskViewSet):
         Column("status", label="Status", accessor="get_status_display"),
         *corroboration_columns(),
         Column("created_by", label="Author"),
-        DateColumn("latest_revision_created_at", label="Updated"),
+        # When the claim last changed: its latest revision (Wagtail joins it into the
+        # list's query as _updated_at, so the column costs no query per row).
+        UpdatedAtColumn(),
     ]
     list_per_page = 50
     filterset_class = ClaimFilterSet
@@ -103,6 +116,7 @@ class ClaimViewSet(EvidenceDeskViewSet):
     inspect_view_enabled = True
     inspect_view_class = ClaimInspectView
     edit_view_class = ClaimEditView
+    unpublish_view_class = ClaimUnpublishView
 
     def get_queryset(self, request):
         return Claim.objects.select_related("created_by").prefetch_related(
@@ -138,6 +152,12 @@ def record_claim_author(request, instance):
 def register_verification_actions(actions):
     for action, label, message in LOG_ACTIONS.values():
         actions.register_action(action, label, message)
+    actions.register_action(MERGED, "Merge outlets", "Outlets merged")
+
+
+@hooks.register("register_actions")
+def register_desk_actions(registry):
+    registry.register(Outlet, EditOutlet)
 
 
 @hooks.register("construct_homepage_panels")
@@ -154,23 +174,43 @@ def refuse_deleting_cited_claims(request, instances):
     claims = [instance for instance in instances if isinstance(instance, Claim)]
     if not claims or not request.user.has_perm("newsroom.delete_claim"):
         return None
-    from explainers.models import ExplainerPage
-
-    citing = ExplainerPage.live_citing([claim.pk for claim in claims])
+    citing = live_citations([claim.pk for claim in claims])
     if not citing:
         return None
-    listed = "; ".join(
-        f"“{claim}” is cited by " + ", ".join(f"“{title}”" for title in citing[claim.pk])
-        for claim in claims
-        if citing.get(claim.pk)
-    )
-    advice = "Remove the citations (and publish) or unpublish those explainers first."
+    listed = describe_citations(claims, citing)
     if request.method != "POST":
-        messages.warning(request, f"Live explainers cite these claims: {listed}. {advice}")
+        messages.warning(request, f"Live explainers cite these claims: {listed}. {CITATION_ADVICE}")
         return None
     messages.error(
-        request, f"Nothing was deleted: live explainers cite these claims. {listed}. {advice}"
+        request,
+        f"Nothing was deleted: live explainers cite these claims. {listed}. {CITATION_ADVICE}",
     )
     if len(claims) == 1:
         return redirect(Claim.snippet_viewset.get_url_name("edit"), claims[0].pk)
     return redirect(Claim.snippet_viewset.get_url_name("list"))
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_cited_sources(request, instances):
+    """A source that claims quote cannot be deleted: their evidence would point at nothing.
+    The message names the claims, so an editor can remove or re-source the quotes first."""
+    sources = [instance for instance in instances if isinstance(instance, Source)]
+    if not sources or not request.user.has_perm("newsroom.delete_source"):
+        return None
+    citing = Evidence.objects.filter(source__in=sources).select_related("claim", "source")
+    listed = {}
+    for evidence in citing:
+        listed.setdefault(evidence.source, set()).add(str(evidence.claim))
+    if not listed:
+        return None
+    message = "; ".join(
+        f"“{source}” is quoted by " + ", ".join(f"“{claim}”" for claim in sorted(claims))
+        for source, claims in listed.items()
+    )
+    if request.method != "POST":
+        messages.warning(request, f"Claims quote these sources: {message}.")
+        return None
+    messages.error(request, f"Nothing was deleted: claims quote these sources. {message}.")
+    if len(sources) == 1:
+        return redirect(Source.snippet_viewset.get_url_name("edit"), sources[0].pk)
+    return redirect(Source.snippet_viewset.get_url_name("list"))

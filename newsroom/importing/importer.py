@@ -19,7 +19,7 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
-from newsroom.anchoring import reanchor_source
+from newsroom.actions.sources import save_source
 from newsroom.importing.manifest import MANIFEST_NAME, ManifestError, Manifests
 from newsroom.importing.parsing import parse_source
 from newsroom.importing.reading import (
@@ -30,6 +30,7 @@ from newsroom.importing.reading import (
 )
 from newsroom.importing.restoring import carry_restorations
 from newsroom.models import Outlet, Source
+from newsroom.models.outlets import name_key
 
 IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = (
     "imported",
@@ -382,26 +383,35 @@ class SourceImporter:
         outcome = work.outcome
         source = Source.objects.get(pk=work.row["pk"]) if work.row else Source(seed_file=work.key)
         self._fill(source, work, timezone.now())
-        source.save()
         if work.row:
+            change = save_source(source)
             source.save_revision(clean=False, log_action=True)
-            outcome.flagged_claims = reanchor_source(source)
+            outcome.flagged_claims = change.flagged_claims
             if outcome.flagged_claims:
                 outcome.message += f"; {len(outcome.flagged_claims)} claims need re-check"
         else:
+            source.save()
             source.save_revision(clean=False)
             log(instance=source, action="wagtail.create", content_changed=True)
         outcome.source_id = source.pk
 
     def _fill(self, source, work, imported_at):
-        parsed = work.parsed
-        source.title = parsed.title[:500] or Path(source.seed_file).stem
-        source.kind = parsed.kind
-        source.language = parsed.language
-        source.outlet = self._outlet(parsed.outlet_name)
+        """Set what the file (its text, or the manifest) says. Of a source imported before,
+        what the file says nothing about keeps the value it has: an editor may have filled
+        it in by hand."""
+        parsed, known = work.parsed, source.pk is not None
+        source.title = parsed.title[:500] or (
+            source.title if known else Path(source.seed_file).stem
+        )
+        if not known or parsed.kind_stated:
+            source.kind = parsed.kind
+        source.language = parsed.language or source.language
+        if parsed.outlet_name or not known:
+            source.outlet = self._outlet(parsed.outlet_name)
         source.url = parsed.url or source.url or None
-        source.published_on = parsed.published.value if parsed.published else None
-        source.date_precision = parsed.published.precision if parsed.published else ""
+        if parsed.published or not known:
+            source.published_on = parsed.published.value if parsed.published else None
+            source.date_precision = parsed.published.precision if parsed.published else ""
         source.original_text = work.text
         source.body = parsed.body
         source.segments = parsed.segments
@@ -416,12 +426,12 @@ class SourceImporter:
         return Source.objects.filter(url=url).exclude(seed_file=key).first()
 
     def _outlet(self, name):
+        """The outlet going by `name` (its name, an alias or its domain, however spelt),
+        made if there is none."""
         if not name:
             return None
         if name not in self._outlets:
-            outlet = Outlet.objects.filter(name__iexact=name).first()
-            if outlet is None:
-                outlet = _outlet_by_alias(name) or Outlet.objects.create(name=name)
+            outlet = Outlet.objects.matching(name) or Outlet.objects.create(name=name)
             self._outlets[name] = outlet
         return self._outlets[name]
 
@@ -451,20 +461,13 @@ def _index_references(sources, content_type):
     ReferenceIndex.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _outlet_by_alias(name):
-    for outlet in Outlet.objects.exclude(aliases=""):
-        if name.casefold() in (alias.casefold() for alias in outlet.names):
-            return outlet
-    return None
-
-
 def _agrees(row, entry):
     """Whether what the manifest says about a file is already what its source holds."""
     if entry is None:
         return True
     checks = [
         (entry.url, row["url"]),
-        (entry.outlet, row["outlet__name"]),
+        (name_key(entry.outlet), name_key(row["outlet__name"])),
         (entry.title, row["title"]),
         (entry.kind, row["kind"]),
         (entry.language, row["language"]),
@@ -485,6 +488,7 @@ def _apply_manifest(parsed, entry):
     parsed.published = entry.date or parsed.published
     parsed.title = entry.title or parsed.title
     parsed.kind = entry.kind or parsed.kind
+    parsed.kind_stated = parsed.kind_stated or bool(entry.kind)
     parsed.language = entry.language or parsed.language
 
 

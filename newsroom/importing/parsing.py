@@ -30,6 +30,9 @@ class ParsedSource:
     url: str = ""
     published: object = None  # a PublicationDate
     notes: list = field(default_factory=list)
+    # Whether the text says what kind it is (timestamps make a transcript); "article" is
+    # only what a text is taken for when it says nothing.
+    kind_stated: bool = False
 
 
 def is_html(text):
@@ -54,6 +57,7 @@ def parse_source(original_text):
         segments=segments,
         set_aside=cleaning.set_aside,
         kind=infer_kind(cleaning.transcript),
+        kind_stated=cleaning.transcript,
         language=detect_language(body),
         outlet_name=infer_outlet(text),
         published=infer_date(text),

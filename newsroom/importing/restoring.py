@@ -6,7 +6,7 @@ so a re-import of a changed file puts the line back again while the file still h
 
 from django.db import transaction
 
-from newsroom.anchoring import reanchor_source
+from newsroom.actions.sources import save_source
 from newsroom.importing.parsing import readable_text, rebuild_body
 from newsroom.models import Source
 
@@ -32,9 +32,9 @@ def restore_line(source, line_number, user=None):
             *locked.restored_lines,
             {"line": entry["line"], "text": entry["text"]},
         ]
-        locked.save()
+        change = save_source(locked, user=user)
         locked.save_revision(user=user, clean=False, log_action=True)
-        flagged = reanchor_source(locked, user=user)
+        flagged = change.flagged_claims
     source.refresh_from_db()
     return entry, flagged
 

@@ -60,6 +60,9 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         FALSE = "false", "False"
         NEEDS_RECHECK = "needs_recheck", "Needs re-check"
 
+    # The statuses a verifier's decision sets, which readers can rely on.
+    DECIDED = (Status.VERIFIED, Status.DISPUTED, Status.FALSE)
+
     statement = models.TextField(max_length=600)
     tags = ClusterTaggableManager(through=ClaimTag, blank=True)
     status = models.CharField(
@@ -101,6 +104,7 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         FieldPanel("statement"),
         FieldPanel("tags"),
         InlinePanel("evidence", heading="Evidence", label="Quote"),
+        FieldPanel("correction_note"),
     ]
 
     search_fields = [
@@ -134,12 +138,16 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         return claim
 
     def save(self, *args, **kwargs):
+        full = kwargs.get("update_fields") is None
+        previous = None
+        if full and self.pk:
+            previous = Claim.objects.filter(pk=self.pk).values_list("statement", flat=True).first()
         super().save(*args, **kwargs)
-        if kwargs.get("update_fields") is None:
+        if full:
             # Only a full save changes what the claim says or cites.
-            from newsroom.verification import reopen_if_changed
+            from newsroom.actions.claims import claim_saved
 
-            reopen_if_changed(self)
+            claim_saved(self, previous)
 
     def corroboration(self):
         """Distinct sources and outlets whose anchored quotes support or dispute the claim.
@@ -164,11 +172,12 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         )
 
     def evidence_fingerprint(self):
-        """What a decision rests on: the statement and each quote's (source, quote, stance)."""
+        """What a decision rests on, and readers see with it: the statement and each quote's
+        (source, quote, stance, note)."""
         return {
             "statement": self.statement.strip(),
             "evidence": sorted(
-                [evidence.source_id, evidence.quote.strip(), evidence.stance]
+                [evidence.source_id, evidence.quote.strip(), evidence.stance, evidence.note.strip()]
                 for evidence in self.evidence.all()
             ),
         }
@@ -229,6 +238,11 @@ class Evidence(Orderable):
         self.start_offset, self.end_offset = anchor.start, anchor.end
         self.anchor_method, self.anchor_score = anchor.method, anchor.score
         self.anchor_status = self.AnchorStatus.ANCHORED
+
+    def lose_anchor(self):
+        self.start_offset = self.end_offset = None
+        self.anchor_method, self.anchor_score = "", None
+        self.anchor_status = self.AnchorStatus.LOST
 
     @property
     def is_anchored(self):

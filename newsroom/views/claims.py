@@ -16,9 +16,10 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import EditView
+from wagtail.snippets.views.snippets import EditView, UnpublishView
 
 from newsroom import verification
+from newsroom.actions.claims import ClaimCitedError, WithdrawClaim, correction_note
 from newsroom.claim_forms import VerificationForm
 from newsroom.models import Claim, Evidence, Source
 from newsroom.suggestions import suggest_evidence
@@ -90,7 +91,12 @@ class EvidenceSidePanel(BaseSidePanel):
 
 class ClaimEditView(EditView):
     """Wagtail's snippet edit view, with the evidence in context beside the form and the
-    way to verify and to the suggestions in the header."""
+    way to verify and to the suggestions in the header. The editor's correction note goes
+    with the change to readers' pages, as the reason of any status change it causes."""
+
+    def form_valid(self, form):
+        with correction_note(form.cleaned_data.get("correction_note", "")):
+            return super().form_valid(form)
 
     def get_side_panels(self):
         side_panels = super().get_side_panels()
@@ -204,6 +210,26 @@ class VerifyClaimView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"“{claim}” is now {claim.get_status_display().lower()}.")
         return redirect(claim_url("edit", claim))
+
+
+class ClaimUnpublishView(UnpublishView):
+    """Withdraw a claim through WithdrawClaim: refused, naming them, while live explainers
+    cite it."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            WithdrawClaim(self.object, request.user).check(skip_permission_checks=True)
+        except ClaimCitedError as refusal:
+            messages.warning(request, str(refusal))
+        return super().get(request, *args, **kwargs)
+
+    def unpublish(self):
+        try:
+            WithdrawClaim(self.object, self.request.user).execute(skip_permission_checks=True)
+        except ClaimCitedError as refusal:
+            messages.error(self.request, str(refusal))
+            return redirect(claim_url("edit", self.object))
+        return None
 
 
 class AddEvidenceView(View):

@@ -1,9 +1,9 @@
-"""reanchor_source: quotes follow their words when a source's body changes, and only their
+"""reanchor_evidence: quotes follow their words when a source's body changes, and only their
 words: a quote the new body has only approximately is lost."""
 
 import pytest
 
-from newsroom.anchoring import reanchor_source
+from newsroom.actions.sources import reanchor_evidence
 from newsroom.models import Claim, Evidence
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
@@ -24,7 +24,7 @@ def reanchor_with_body(source, body):
     """Give the source a new body, re-anchor its quotes, and return the claims flagged."""
     source.body = body
     source.save()
-    return reanchor_source(source)
+    return reanchor_evidence(source)
 
 
 def claim_status(evidence):

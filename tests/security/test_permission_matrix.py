@@ -15,7 +15,7 @@ from django.urls import get_resolver, reverse
 from wagtail.models import PageViewRestriction, Workflow
 
 from newsroom.models import Claim, Evidence, Outlet, Source
-from newsroom.verification import verify_claim
+from newsroom.verification import verification_version, verify_claim
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -459,7 +459,7 @@ ADMIN_ROWS = [
         "post",
         lambda d: (
             snippet("claim", "verify", d.claim.pk),
-            {"status": "verified", "note": "", "seen_version": 0},
+            {"status": "verified", "note": "", "seen_version": verification_version(d.claim)},
         ),
         VERIFIER_ACTION,
     ),
@@ -487,6 +487,13 @@ ADMIN_ROWS = [
     ("claim:edit (draft)", "get", lambda d: snippet("claim", "edit", d.draft_claim.pk), DESK),
     *snippet_rows("outlet", lambda d: d.outlet),
     ("outlet:copy", "get", lambda d: snippet("outlet", "copy", d.outlet.pk), DESK),
+    ("outlet:merge", "get", lambda d: snippet("outlet", "merge", d.spare_outlet.pk), DESK),
+    (
+        "outlet:merge (post)",
+        "post",
+        lambda d: (snippet("outlet", "merge", d.spare_outlet.pk), {"target": d.outlet.pk}),
+        DESK_ACTION,
+    ),
     # Explainer pages: editors write and delete drafts; verifiers also publish, and so may
     # delete a live page (Wagtail ties that to publishing); only superusers administer.
     ("page:explore", "get", lambda d: reverse("wagtailadmin_explore", args=[d.index.pk]), DESK),

@@ -1,0 +1,105 @@
+"""The ways a claim changes what readers see besides a verifier's decision (which is
+newsroom.verification): publishing new wording or evidence, and withdrawing it."""
+
+import contextlib
+import contextvars
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from wagtail import hooks
+from wagtail.actions.unpublish import UnpublishAction
+
+from newsroom.models import Claim
+from newsroom.signals import claim_reworded, claim_withdrawn
+from newsroom.verification import reopen_if_changed
+
+# The hook through which the site says which live pages cite claims; the desk itself knows
+# nothing of pages. Each function takes claim ids and returns {claim id: [page titles]}.
+LIVE_CITATIONS_HOOK = "newsroom_live_citations"
+
+_correction_note = contextvars.ContextVar("correction_note", default="")
+
+
+def live_citations(claim_ids):
+    """{claim id: [titles of the live pages citing it]}, from every registered citer."""
+    citing = {}
+    for describe in hooks.get_hooks(LIVE_CITATIONS_HOOK):
+        for claim_id, titles in describe(list(claim_ids)).items():
+            citing.setdefault(claim_id, []).extend(titles)
+    return {claim_id: sorted(set(titles)) for claim_id, titles in citing.items() if titles}
+
+
+@contextlib.contextmanager
+def correction_note(note):
+    """The note an editor gave for readers with a change made inside this block: used as
+    the reason of the status change the change causes (a reworded verified claim reopens)."""
+    token = _correction_note.set((note or "").strip())
+    try:
+        yield
+    finally:
+        _correction_note.reset(token)
+
+
+def current_correction_note():
+    return _correction_note.get()
+
+
+def claim_saved(claim: Claim, previous_statement: str | None) -> None:
+    """After a full save of a claim (a draft of one never published, or a publication):
+    reopen a decision the change undoes, and tell readers' pages of new wording."""
+    reopen_if_changed(claim, note=current_correction_note())
+    if claim.live and previous_statement is not None and previous_statement != claim.statement:
+        claim_reworded.send(
+            sender=Claim,
+            claim=claim,
+            previous_statement=previous_statement,
+            statement=claim.statement,
+            user=None,
+        )
+
+
+class ClaimCitedError(PermissionDenied):
+    """A claim live pages cite cannot be withdrawn; the message names the pages."""
+
+
+CITATION_ADVICE = (
+    "Remove the citations (publishing each explainer with a correction note for its "
+    "readers) or unpublish those explainers first."
+)
+
+
+def describe_citations(claims, citing):
+    """“claim” is cited by “page”, “page”; … for each of `claims` that live pages cite."""
+    return "; ".join(
+        f"“{claim}” is cited by " + ", ".join(f"“{title}”" for title in citing[claim.pk])
+        for claim in claims
+        if citing.get(claim.pk)
+    )
+
+
+class WithdrawClaim:
+    """Unpublish a claim, so readers and the API no longer see it. Refused while a live
+    explainer cites it: readers would lose it from the page without anyone deciding so, and
+    with no entry in its corrections."""
+
+    def __init__(self, claim: Claim, user=None, note: str = ""):
+        self.claim, self.user, self.note = claim, user, note.strip()
+
+    def check(self, skip_permission_checks=False):
+        action = UnpublishAction(self.claim, user=self.user)
+        action.check(skip_permission_checks=skip_permission_checks)
+        citing = live_citations([self.claim.pk])
+        if citing:
+            listed = describe_citations([self.claim], citing)
+            raise ClaimCitedError(
+                f"“{self.claim}” cannot be unpublished while live explainers cite it: "
+                f"{listed}. {CITATION_ADVICE}"
+            )
+
+    def execute(self, skip_permission_checks=False):
+        with transaction.atomic():
+            Claim.objects.select_for_update().filter(pk=self.claim.pk).first()
+            self.check(skip_permission_checks=skip_permission_checks)
+            UnpublishAction(self.claim, user=self.user).execute(skip_permission_checks=True)
+            claim_withdrawn.send(sender=Claim, claim=self.claim, note=self.note, user=self.user)
+        return self.claim
