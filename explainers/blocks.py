@@ -137,13 +137,14 @@ class PullQuoteBlock(blocks.StructBlock):
         digest = (parent_context or {}).get("digest")
         source = value["source"]
         # The digest's copy has its outlet already loaded.
-        context["source"] = (digest.source(source.pk) if digest else None) or source
-        context["source_number"] = digest.number_of(source) if digest else None
-        anchor = anchor_quote(context["source"].body, value["quote"])
-        # Readers see the source's own words; the quote as typed only if they have left it.
-        context["passage"] = (
-            context["source"].body[anchor.start : anchor.end] if anchor else value["quote"]
-        )
+        if source is not None and digest:
+            source = digest.source(source.pk) or source
+        anchor = anchor_quote(source.body, value["quote"]) if source is not None else None
+        context["source"] = source
+        context["source_number"] = digest.number_of(source) if digest and source else None
+        # Readers see the source's own words, and nothing if the source no longer has them
+        # (or is gone): a pull quote is only ever shown as its source has it.
+        context["passage"] = source.body[anchor.start : anchor.end] if anchor else ""
         return context
 
 

@@ -24,10 +24,6 @@ CAUTIONS = {
     Claim.Status.NEEDS_RECHECK: "The evidence for this claim changed; it is being checked again.",
 }
 
-# Statuses a verifier decided on a date; a claim needing re-check keeps the date of a
-# decision that no longer holds, so it is not shown.
-DECIDED = (Claim.Status.VERIFIED, Claim.Status.DISPUTED, Claim.Status.FALSE)
-
 
 @register.filter
 def source_date(source):
@@ -54,7 +50,8 @@ def claim_caution(claim):
 @register.filter
 def decided_on(claim):
     """When a verifier decided the claim's current status; None if it is not a decision."""
-    return claim.verified_at if claim.status in DECIDED else None
+    # A claim needing re-check keeps the date of a decision that no longer holds: not shown.
+    return claim.verified_at if claim.status in Claim.DECIDED else None
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -128,11 +129,27 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
+
+def forgiving(cache):
+    """A Redis outage means cache misses, not failed requests."""
+    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        cache["BACKEND"] = "newsroom.cache.ForgivingRedisCache"
+    return cache
+
+
 # A per-process memory cache by default; CACHE_URL (redis://…) shares one between workers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A Redis outage means cache misses, not failed requests.
-    CACHES["default"]["BACKEND"] = "newsroom.cache.ForgivingRedisCache"
+# The read API's answers have a cache of their own ("api": the same Redis under a key prefix
+# of its own, or API_CACHE_URL's; else a memory cache of its own, of bounded size), so that
+# however many distinct API URLs are asked for, they never evict readers' pages.
+cache_url = env("CACHE_URL", default="locmemcache://newsroom")
+CACHES = {
+    "default": forgiving(env.cache_url_config(cache_url)),
+    "api": forgiving(env.cache_url_config(env("API_CACHE_URL", default=cache_url))),
+}
+CACHES["api"]["KEY_PREFIX"] = "api"
+if CACHES["api"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["api"]["LOCATION"] += "-api"
+    CACHES["api"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
 
 # Celery: without CELERY_BROKER_URL, tasks run in-process when they are sent. Celery still
 # takes a producer to send an eager task, so the in-memory transport stands in for a broker.
@@ -148,6 +165,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "explainers.publish_scheduled", "schedule": 60.0},
     "sweep-stale-related-stories": {"task": "explainers.sweep_stale_related", "schedule": 60.0},
+    "audit-evidence-nightly": {
+        "task": "newsroom.audit_evidence",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Related stories: how many a widget shows; how long a burst of edits is gathered into one

@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from newsroom.models import Claim
+from newsroom.models import AuditRun, Claim
 
 PANEL_SIZE = 10
 
@@ -35,11 +35,30 @@ class ClaimQueuePanel(Component):
         }
 
 
+class AuditPanel(Component):
+    """The last evidence audit: when it ran and what it found."""
+
+    name = "evidence-audit"
+    order = 100
+    template_name = "newsroom/admin/dashboard/audit.html"
+
+    def get_context_data(self, parent_context):
+        run = AuditRun.objects.order_by("-started_at", "-pk").first()
+        findings = run.findings if run else []
+        return {
+            "run": run,
+            "findings": findings,
+            "shown": findings[:PANEL_SIZE],
+            "more": max(0, len(findings) - PANEL_SIZE),
+        }
+
+
 def verification_panels(user):
     """The panels this user gets: anyone who may see claims sees the queues."""
     if not ModelPermissionPolicy(Claim).user_has_any_permission(user, ["view", "change"]):
         return []
     return [
+        AuditPanel(),
         ClaimQueuePanel(
             "needs-recheck",
             "Claims that need re-checking",
