@@ -1,0 +1,344 @@
+"""The integrity rules hold after any sequence of desk operations: a Hypothesis state machine
+imports, re-imports, reverts, edits, merges and renames, adds evidence, verifies, publishes
+by every path, withdraws and deletes, and after every step the evidence audit finds nothing.
+
+Each operation goes the way an editor's does: through the admin, the import command or the
+services they call. Readers visit the live explainers after each step, so the audit also
+compares their cached pages with a fresh render. A failure found here becomes a plain
+regression test. HYPOTHESIS_STATE_EXAMPLES (default 5) sets how many sequences run; the
+PostgreSQL pass runs more."""
+
+import contextlib
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from explainers.models import ExplainerPage
+from newsroom.audit import all_findings
+from newsroom.importing.importer import SourceImporter
+from newsroom.models import Claim, Evidence, Outlet, Source
+from newsroom.verification import VerificationError, verify_claim
+from tests.explainers.conftest import explainer_index
+from tests.explainers.test_publish_guard import edit_form_data, post_edit
+from tests.explainers.test_publish_guard_paths import bulk_publish
+from tests.explainers.test_workflow import approve, submit
+from tests.factories import ClaimFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SENTENCES = [
+    "The Kremlin said Putin was ready for dialogue with Macron",
+    "The Elysee said any talks would be held in full transparency with Kyiv",
+    "Peskov said the two leaders had not spoken since 2022",
+    "Diplomats in Paris described the contacts as preliminary",
+    "Zelensky said Ukraine must be at the table for any settlement",
+    "The foreign ministry in Moscow welcomed the French signal",
+]
+# What a re-import may do to a sentence: reword it, negate it, or push it further down.
+EDITS = ["drop", "negate", "prepend", "unchanged"]
+OUTLETS = ["Le Monde", "TASS", "The Kyiv Independent", "Reuters"]
+PATHS = ["form", "approval", "bulk", "schedule"]
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class DeskMachine(RuleBasedStateMachine):
+    """One newsroom's desk, from empty: sources, outlets, claims and explainers."""
+
+    def __init__(self):
+        super().__init__()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        cache.clear()
+        self.editor = UserFactory(username="sm-editor", groups=["Editors"])
+        self.verifier = UserFactory(username="sm-verifier", groups=["Verifiers"])
+        self.chief = UserFactory(username="sm-chief", is_staff=True, is_superuser=True)
+        self.editor_client = client_for(self.editor)
+        self.verifier_client = client_for(self.verifier)
+        self.chief_client = client_for(self.chief)
+        self.reader = Client()
+        self.files = {}
+        self.pages = 0
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+        cache.clear()
+
+    @initialize(outlets=st.permutations(OUTLETS), sentences=st.permutations(SENTENCES))
+    def a_desk_at_work(self, outlets, sentences):
+        """Three sources from three outlets, two claims on them (one verified), and a live
+        explainer citing both, so that every operation has something to act on."""
+        import tempfile
+
+        self.folder = tempfile.mkdtemp(prefix="desk-")
+        for number, outlet in enumerate(outlets[:3]):
+            chosen = sentences[number : number + 4]
+            self.import_source(outlet, chosen)
+        sources = list(Source.objects.order_by("pk"))
+        claims = [self.claim_citing(sentence, sources) for sentence in sentences[2:4]]
+        verify_claim(
+            claims[0], self.verifier, Claim.Status.VERIFIED, "Checked.", single_source=True
+        )
+        self.new_explainer()
+        publish(self, "form", ExplainerPage.objects.get(), claims, labelled=claims[1:])
+
+    # Sources.
+
+    def write_and_import(self, name, text, outlet):
+        path = os.path.join(self.folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        manifest = os.path.join(self.folder, "sources.toml")
+        with open(manifest, "a", encoding="utf-8") as handle:
+            handle.write(f'\n[files."{name}"]\noutlet = "{outlet}"\n')
+        self.files[name] = text
+        SourceImporter().run([path])
+
+    @rule(
+        outlet=st.sampled_from(OUTLETS),
+        chosen=st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=4, unique=True),
+    )
+    def import_source(self, outlet, chosen):
+        name = f"story-{len(self.files)}.txt"
+        text = f"Story {len(self.files)} on the talks\n\n" + "\n\n".join(
+            f"{sentence}." for sentence in chosen
+        )
+        self.write_and_import(name, text, outlet)
+
+    @rule(data=st.data(), edit=st.sampled_from(EDITS))
+    def reimport_changed(self, data, edit):
+        if not self.files:
+            return
+        name = data.draw(st.sampled_from(sorted(self.files)))
+        text = self.files[name]
+        sentence = data.draw(st.sampled_from(SENTENCES))
+        if edit == "drop":
+            text = text.replace(f"{sentence}.", "Nothing more was said.")
+        elif edit == "negate":
+            text = text.replace(" said ", " denied that ", 1)
+        elif edit == "prepend":
+            text = text.replace("\n\n", "\n\nA paragraph added on re-import.\n\n", 1)
+        path = os.path.join(self.folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        self.files[name] = text
+        SourceImporter().run([path])
+
+    def a_source(self, data):
+        sources = list(Source.objects.order_by("pk"))
+        return data.draw(st.sampled_from(sources)) if sources else None
+
+    @rule(data=st.data())
+    def revert_source(self, data):
+        source = self.a_source(data)
+        if source is None or source.revisions.count() < 2:
+            return
+        first = source.revisions.order_by("pk").first()
+        url = reverse(
+            "wagtailsnippets_newsroom_source:revisions_revert", args=[source.pk, first.pk]
+        )
+        response = self.chief_client.post(url, source_data(source))
+        assert response.status_code in (200, 302)
+
+    @rule(data=st.data(), outlet=st.sampled_from(OUTLETS))
+    def change_source_outlet(self, data, outlet):
+        source = self.a_source(data)
+        target = Outlet.objects.matching(outlet)
+        if source is None or target is None:
+            return
+        url = reverse("wagtailsnippets_newsroom_source:edit", args=[source.pk])
+        response = self.editor_client.post(url, source_data(source, outlet=target.pk))
+        assert response.status_code == 302
+
+    @rule(data=st.data())
+    def delete_source(self, data):
+        source = self.a_source(data)
+        if source is None:
+            return
+        url = reverse("wagtailsnippets_newsroom_source:delete", args=[source.pk])
+        self.chief_client.post(url)
+
+    # Outlets.
+
+    @rule(data=st.data())
+    def merge_outlets(self, data):
+        outlets = list(Outlet.objects.order_by("pk"))
+        if len(outlets) < 2:
+            return
+        merged, target = data.draw(
+            st.lists(st.sampled_from(outlets), min_size=2, max_size=2, unique=True)
+        )
+        url = reverse("wagtailsnippets_newsroom_outlet:merge", args=[merged.pk])
+        assert self.editor_client.post(url, {"target": target.pk}).status_code == 302
+
+    @rule(data=st.data())
+    def rename_outlet(self, data):
+        outlets = list(Outlet.objects.order_by("pk"))
+        if not outlets:
+            return
+        outlet = data.draw(st.sampled_from(outlets))
+        url = reverse("wagtailsnippets_newsroom_outlet:edit", args=[outlet.pk])
+        fields = {"name": f"{outlet.name} (renamed)", "homepage": "", "domain": outlet.domain}
+        fields.update(country=outlet.country, aliases=outlet.aliases, notes=outlet.notes)
+        self.editor_client.post(url, fields)
+
+    # Claims.
+
+    def claim_citing(self, sentence, sources):
+        """A published claim quoting `sentence` from each of `sources` that has it."""
+        claim = ClaimFactory(created_by=self.editor, statement=sentence)
+        for source in sources:
+            if sentence not in source.body:
+                continue
+            evidence = Evidence(claim=claim, source=source, quote=sentence)
+            evidence.clean()
+            evidence.save()
+        claim.save_revision(user=self.editor).publish(user=self.editor)
+        return claim
+
+    @rule(data=st.data(), sentence=st.sampled_from(SENTENCES))
+    def write_claim(self, data, sentence):
+        sources = list(Source.objects.order_by("pk"))
+        if sources:
+            chosen = data.draw(
+                st.lists(st.sampled_from(sources), min_size=1, max_size=3, unique=True)
+            )
+            self.claim_citing(sentence, chosen)
+
+    def a_claim(self, data, **filters):
+        claims = list(Claim.objects.filter(**filters).order_by("pk"))
+        return data.draw(st.sampled_from(claims)) if claims else None
+
+    @rule(data=st.data(), stance=st.sampled_from(["supports", "disputes", "context"]))
+    def add_evidence(self, data, stance):
+        claim, source = self.a_claim(data, live=True), self.a_source(data)
+        if claim is None or source is None:
+            return
+        quote = next((s for s in SENTENCES if s in source.body), None)
+        if quote is None:
+            return
+        url = reverse("wagtailsnippets_newsroom_claim:add_evidence", args=[claim.pk])
+        payload = {"source": source.pk, "quote": quote, "stance": stance}
+        assert self.editor_client.post(url, payload).status_code == 302
+
+    @rule(data=st.data(), single=st.booleans())
+    def verify(self, data, single):
+        claim = self.a_claim(data, live=True)
+        if claim is None:
+            return
+        with contextlib.suppress(VerificationError):
+            verify_claim(
+                claim, self.verifier, Claim.Status.VERIFIED, "Checked.", single_source=single
+            )
+
+    @rule(data=st.data())
+    def withdraw_claim(self, data):
+        claim = self.a_claim(data, live=True)
+        if claim is None:
+            return
+        url = reverse("wagtailsnippets_newsroom_claim:unpublish", args=[claim.pk])
+        assert self.editor_client.post(url).status_code == 302
+
+    # Explainers.
+
+    @rule(data=st.data(), path=st.sampled_from(PATHS), fresh=st.booleans())
+    def publish_explainer(self, data, path, fresh):
+        claims = list(Claim.objects.filter(live=True).order_by("pk")[:10])
+        if not claims:
+            return
+        cited = data.draw(st.lists(st.sampled_from(claims), min_size=1, max_size=3, unique=True))
+        labelled = [claim for claim in cited if data.draw(st.booleans())]
+        page = self.a_page(data) if not fresh else None
+        publish(self, path, page or self.new_explainer(), cited, labelled)
+
+    def new_explainer(self):
+        self.pages += 1
+        page = ExplainerPage(
+            title=f"Explainer {self.pages}",
+            slug=f"explainer-{self.pages}",
+            standfirst="Where the talks stand.",
+            live=False,
+        )
+        explainer_index().add_child(instance=page)
+        page.save_revision(user=self.editor)
+        return page
+
+    def a_page(self, data):
+        pages = list(ExplainerPage.objects.order_by("pk"))
+        return data.draw(st.sampled_from(pages)) if pages else None
+
+    @invariant()
+    def readers_visit_and_every_rule_holds(self):
+        for page in ExplainerPage.objects.live():
+            assert self.reader.get(page.url).status_code == 200
+        findings = [finding.line() for finding in all_findings()]
+        assert findings == []
+
+
+def source_data(source, **changes):
+    data = {
+        "title": source.title,
+        "outlet": source.outlet_id or "",
+        "url": source.url or "",
+        "kind": source.kind,
+        "language": source.language,
+        "published_on": source.published_on.isoformat() if source.published_on else "",
+        "date_precision": source.date_precision,
+        "tags": "",
+    }
+    data.update(changes)
+    return data
+
+
+def publish(machine, path, page, cited, labelled):
+    """Put the page's new revision live by one of the four paths an editor has."""
+    if path == "form":
+        data = edit_form_data(page, cited, show_as_unverified=labelled)
+        data["correction_note"] = "Updated."
+        post_edit(machine.verifier_client, page, data)
+        return
+    if path == "approval":
+        if page.live or page.workflow_in_progress:
+            return
+        state = submit(machine.editor_client, page, cited, show_as_unverified=labelled)
+        approve(machine.verifier_client, page, state)
+        return
+    data = edit_form_data(page, cited, action=None, show_as_unverified=labelled)
+    data["correction_note"] = "Updated."
+    post_edit(machine.editor_client, page, data)
+    if path == "bulk":
+        bulk_publish(machine.chief_client, [page])
+        return
+    revision = page.get_latest_revision()
+    revision.approved_go_live_at = timezone.now() - timedelta(seconds=1)
+    revision.save(update_fields=["approved_go_live_at"])
+    call_command("publish_scheduled", verbosity=0)
+
+
+DeskMachine.TestCase.settings = settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_STATE_EXAMPLES", "5")),
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_every_rule_holds_after_any_sequence_of_desk_operations(db):
+    from hypothesis.stateful import run_state_machine_as_test
+
+    run_state_machine_as_test(DeskMachine, settings=DeskMachine.TestCase.settings)
