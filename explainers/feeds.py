@@ -1,10 +1,12 @@
-"""RSS and Atom feeds of published explainers, newest first."""
+"""RSS and Atom feeds of published explainers, and an RSS feed of their corrections, newest
+first."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from explainers.models import ExplainerIndexPage, ExplainerPage
+from explainers.models import Correction, ExplainerIndexPage, ExplainerPage
 
 FEED_LENGTH = 30
 
@@ -54,3 +56,33 @@ class ExplainersFeed(Feed):
 class ExplainersAtomFeed(ExplainersFeed):
     feed_type = Atom1Feed
     subtitle = ExplainersFeed.description
+
+
+class CorrectionsFeed(Feed):
+    """What /corrections/ lists: every correction on a live, public explainer."""
+
+    title = f"{settings.WAGTAIL_SITE_NAME}: corrections and updates"
+    description = "Every correction and update to our published explainers, newest first."
+
+    def link(self):
+        return reverse("corrections")
+
+    def items(self):
+        return Correction.objects.public().select_related("page").defer("page__body")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return f"Correction: {item.page.title}"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return f"{item.page.url}#corrections"
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_guid(self, item):
+        return f"correction-{item.pk}"
+
+    item_guid_is_permalink = False

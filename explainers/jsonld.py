@@ -59,10 +59,21 @@ def news_article(page, digest, request=None):
     }
     if page.first_published_at:
         article["datePublished"] = page.first_published_at.isoformat()
-    modified = page.last_published_at or page.latest_revision_created_at
+    modified = page.last_modified_at()
     if modified:
         article["dateModified"] = modified.isoformat()
+    if page.correction_list:
+        article["correction"] = [correction_comment(item) for item in page.correction_list]
     return article
+
+
+def correction_comment(correction):
+    """A correction as schema.org's CorrectionComment, newest first like the page's list."""
+    return {
+        "@type": "CorrectionComment",
+        "datePublished": correction.created_at.isoformat(),
+        "text": correction.text,
+    }
 
 
 # ISO 8601 at each precision: schema.org and HTML's <time datetime> accept "2025-12" and "2025".

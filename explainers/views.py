@@ -1,4 +1,4 @@
-"""Reader-facing views outside the page tree: site search and robots.txt."""
+"""Reader-facing views outside the page tree: site search, corrections and robots.txt."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -6,9 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from explainers.models import ExplainerPage
+from explainers.models import Correction, ExplainerPage
 
 RESULTS_PER_PAGE = 20
+CORRECTIONS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
 
 
@@ -24,6 +25,14 @@ def search(request):
     return TemplateResponse(
         request, "explainers/search.html", {"search_query": query, "results": results}
     )
+
+
+@require_GET
+def corrections(request):
+    """Every correction on live, public explainers, newest first, each with its explainer."""
+    found = Correction.objects.public().select_related("page").defer("page__body")
+    listing = Paginator(found, CORRECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "explainers/corrections.html", {"corrections": listing})
 
 
 @require_GET

@@ -10,10 +10,17 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
+from explainers import pull_quotes
+from explainers.audit import audit_checks
+from explainers.corrections import owed_notes, owed_notes_message
 from explainers.guard import refusals_for_pages, refusals_message
 from explainers.models import ExplainerPage
 from explainers.models.pages import PUBLISH_REFUSED
 from explainers.workflow import ExplainerWorkflowActionView
+from newsroom.actions.claims import LIVE_CITATIONS_HOOK
+from newsroom.audit import AUDIT_CHECKS_HOOK
+from newsroom.ids import BulkActionIdsChecked, parse_id
+from newsroom.models import Source
 
 
 class ExplainerPageViewSet(PageViewSet):
@@ -28,6 +35,43 @@ def register_explainer_page_viewset():
     return ExplainerPageViewSet()
 
 
+hooks.register(AUDIT_CHECKS_HOOK, audit_checks)
+
+
+@hooks.register(LIVE_CITATIONS_HOOK)
+def live_explainers_citing(claim_ids):
+    """Tell the evidence desk which live explainers cite claims (it refuses to delete or
+    withdraw them)."""
+    return ExplainerPage.live_citing(claim_ids)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_pull_quoted_sources(request, instances):
+    """A source a live explainer's pull quote comes from cannot be deleted: the page would
+    lose the quote without anyone deciding so. The message names the explainers."""
+    sources = [instance for instance in instances if isinstance(instance, Source)]
+    if not sources or not request.user.has_perm("newsroom.delete_source"):
+        return None
+    citing = pull_quotes.citing_pages([source.pk for source in sources])
+    if not citing:
+        return None
+    listed = "; ".join(
+        f"“{source}” is pull-quoted by " + ", ".join(f"“{title}”" for title in citing[source.pk])
+        for source in sources
+        if source.pk in citing
+    )
+    advice = "Remove those pull quotes (and publish) first."
+    if request.method != "POST":
+        messages.warning(request, f"Live explainers quote these sources: {listed}. {advice}")
+        return None
+    messages.error(
+        request, f"Nothing was deleted: live explainers quote these sources. {listed}. {advice}"
+    )
+    if len(sources) == 1:
+        return redirect(Source.snippet_viewset.get_url_name("edit"), sources[0].pk)
+    return redirect(Source.snippet_viewset.get_url_name("list"))
+
+
 @hooks.register("register_log_actions")
 def register_publish_refused_action(actions):
     @actions.register_action(PUBLISH_REFUSED)
@@ -38,6 +82,24 @@ def register_publish_refused_action(actions):
             claims = "; ".join(f"“{claim['statement']}”" for claim in log_entry.data["claims"])
             return f"Scheduled publishing refused: the page cites claims in the way: {claims}"
 
+    actions.register_action(
+        pull_quotes.PULL_QUOTE_LOST, "Pull quote taken down", "Pull quote taken down"
+    )
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_into_a_page_that_does_not_exist(request, page):
+    """A copy goes under the page the form names. A posted id that names none (tampered
+    with, or of a page deleted meanwhile) is refused with a message and the form shown
+    again: Wagtail's copy view would fail on it."""
+    if request.method != "POST":
+        return None
+    destination = parse_id(request.POST.get("new_parent_page", ""))
+    if destination is not None and Page.objects.filter(pk=destination).exists():
+        return None
+    messages.error(request, "Nothing was copied: the page to copy it into does not exist.")
+    return redirect(request.get_full_path())
+
 
 @hooks.register("before_copy_page")
 def refuse_publishing_copies_the_guard_refuses(request, page):
@@ -47,7 +109,8 @@ def refuse_publishing_copies_the_guard_refuses(request, page):
         return None
     if request.POST.get("alias"):
         return None  # An alias shows the original's content, which is already live.
-    destination = Page.objects.filter(pk=request.POST.get("new_parent_page") or None).first()
+    destination_id = parse_id(request.POST.get("new_parent_page", ""))
+    destination = Page.objects.filter(pk=destination_id).first()
     if (
         destination is None
         or not destination.permissions_for_user(request.user).can_publish_subpage()
@@ -72,10 +135,10 @@ def refuse_publishing_copies_the_guard_refuses(request, page):
     return redirect(request.get_full_path())
 
 
-class GuardedPublishBulkAction(PublishBulkAction):
+class GuardedPublishBulkAction(BulkActionIdsChecked, PublishBulkAction):
     """Wagtail's bulk publish, asking the publish guard first: if any explainer it would put
     live is refused, nothing is published and the message names the pages and their claims
-    (instead of a bare "permission denied")."""
+    (instead of a bare "permission denied"). Ids that cannot exist are refused with a 400."""
 
     def prepare_action(self, objects, objects_without_access):
         pages = {page.pk: page for page in objects}
@@ -84,10 +147,14 @@ class GuardedPublishBulkAction(PublishBulkAction):
                 for draft in ExplainerPage.objects.descendant_of(page).not_live():
                     pages.setdefault(draft.pk, draft)
         refusals = refusals_for_pages(pages.values())
-        if not refusals:
-            return None
-        messages.error(self.request, refusals_message(refusals, "Nothing was published."))
-        return redirect(self.next_url)
+        if refusals:
+            messages.error(self.request, refusals_message(refusals, "Nothing was published."))
+            return redirect(self.next_url)
+        owed = owed_notes(pages.values())
+        if owed:
+            messages.error(self.request, f"Nothing was published. {owed_notes_message(owed)}")
+            return redirect(self.next_url)
+        return None
 
 
 # After Wagtail's own registration, so this one takes the "publish" action for pages.

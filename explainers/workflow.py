@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.admin import messages
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 
+from explainers.corrections import owed_notes, owed_notes_message
 from explainers.guard import PublishRefused
 
 
@@ -17,6 +18,11 @@ class ExplainerWorkflowActionView(WorkflowActionView):
     the way: in the modal, as an error on its form; otherwise as an error message."""
 
     def post(self, request, *args, **kwargs):
+        # Approval from here has no correction note: a change readers are owed one for is
+        # approved from the edit form instead.
+        owed = owed_notes([self.object]) if self.action_name == "approve" else []
+        if owed:
+            return self.refused(request, owed_notes_message(owed))
         try:
             with transaction.atomic():
                 return super().post(request, *args, **kwargs)

@@ -4,9 +4,9 @@ for live, public explainers.
 Only live, verified claims that a live, public explainer cites appear; drafts, unverified,
 disputed and false claims never do, nor claims only an unpublished or private explainer
 cites (embargoed work). Only live explainer pages (and the explainers index) that no view
-restriction hides appear, whoever asks. Answers are cached under a key that holds the URL
-and the desk's latest change, so a new decision, revision or publication is visible on the
-very next request.
+restriction hides appear, whoever asks. Answers are cached under a key that holds the
+canonical URL (newsroom.api_cache) and the desk's latest change, so a new decision, revision
+or publication is visible on the very next request.
 """
 
 import hashlib
@@ -24,10 +24,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from wagtail.api import APIField
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 from wagtail.models.audit_log import ModelLogEntry
 
+from newsroom.api_cache import (
+    answer_canonical,
+    api_cache,
+    as_int,
+    claims_query,
+    pages_query,
+)
+from newsroom.ids import DATABASE_INT_MAX
 from newsroom.models import Claim, Evidence, Outlet, Source, Verification
 
 # A browser or proxy may keep an answer this long; the server's copy lives until the desk
@@ -129,28 +139,44 @@ def probe_latest_change():
 
 
 class CachedReadMixin:
-    """Serve GET answers from the cache, keyed on the absolute URL and latest_change().
+    """Serve GET answers from the API's cache, keyed on the canonical absolute URL and
+    latest_change(); the request is answered as that canonical URL (newsroom.api_cache).
     Only JSON is rendered, and nothing depends on who asks, so one copy serves everyone."""
 
     renderer_classes = [JSONRenderer]
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    def canonical_query(self, params, detail):
+        """The request's query as this endpoint reads it (a newsroom.api_cache function)."""
+        raise NotImplementedError
+
+    def cacheable_answer(self, response):
+        """Whether a 200 answer to a cacheable query is worth an entry of its own."""
+        return True
+
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
+        canonical = self.canonical_query(request.GET, detail=bool(kwargs))
+        answer_canonical(request, canonical)
+        if not canonical.cacheable:
+            return self.uncached(super().dispatch(request, *args, **kwargs))
         url = request.build_absolute_uri()
         key = "newsroom-api:" + hashlib.sha256(f"{latest_change()}|{url}".encode()).hexdigest()
-        cached = cache.get(key)
+        cached = api_cache().get(key)
         if cached is not None:
             content, content_type = cached
             return self.cache_headers(HttpResponse(content, content_type=content_type), "hit")
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code != 200:
-            return response
+        if response.status_code != 200 or not self.cacheable_answer(response):
+            return self.uncached(response)
         response.render()
-        cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
+        api_cache().set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
         return self.cache_headers(response, "miss")
+
+    def uncached(self, response):
+        return self.cache_headers(response, "bypass") if response.status_code == 200 else response
 
     @staticmethod
     def cache_headers(response, outcome):
@@ -230,6 +256,9 @@ class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     pagination_class = ClaimPagination
 
+    def canonical_query(self, params, detail):
+        return claims_query(params, detail, self.paginator)
+
     def get_queryset(self):
         evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order", "pk")
         return (
@@ -299,9 +328,30 @@ def explainer_api_fields(model):
     return []
 
 
+class BoundedPagination(WagtailPagination):
+    """Wagtail's offset pagination, refusing an offset the database cannot take as it
+    refuses a negative one (a 400), instead of failing on it."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = as_int(request.GET.get("offset"))
+        if offset is not None and offset > DATABASE_INT_MAX:
+            raise BadRequestError(f"offset cannot be higher than {DATABASE_INT_MAX}")
+        return super().paginate_queryset(queryset, request, view=view)
+
+
 class ExplainerPagesAPIViewSet(CachedReadMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, narrowed to live explainers and their index that no view
     restriction hides, for every caller (logged in or holding a page password alike)."""
+
+    pagination_class = BoundedPagination
+
+    def canonical_query(self, params, detail):
+        return pages_query(params, detail)
+
+    def cacheable_answer(self, response):
+        # Every offset past the last item answers the same empty list: no entry each.
+        empty = isinstance(response.data, dict) and response.data.get("items") == []
+        return not (empty and self.request.GET.get("offset"))
 
     @classmethod
     def get_body_fields(cls, model):

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from newsroom.ids import FormIdsChecked
+
 
 def decision_choices():
     # Imported here because the Claim model imports this module for its edit form.
@@ -17,9 +19,10 @@ def decision_choices():
     ]
 
 
-class ClaimForm(WagtailAdminModelForm):
+class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
     """The claim's edit form. An evidence row may only ever be one of this claim's own:
-    a posted id of another claim's evidence is refused, not quietly turned into a copy.
+    a posted id of another claim's evidence is refused, not quietly turned into a copy, and
+    an id that cannot exist (an evidence row's, a source's) is refused as a form error.
 
     Publishing a change to the statement or evidence of a decided claim that live
     explainers cite returns it to unverified on those pages: the editor must say why, in a
@@ -31,6 +34,8 @@ class ClaimForm(WagtailAdminModelForm):
         help_text="For readers of the live explainers citing this claim, when a change you "
         "publish alters what they see (required if it takes a decided claim back to unverified).",
     )
+
+    id_fields = (r"evidence-\d+-source",)
 
     def clean(self):
         cleaned_data = super().clean()

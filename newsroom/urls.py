@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from explainers import views as explainer_views
-from explainers.feeds import ExplainersAtomFeed, ExplainersFeed
+from explainers.feeds import CorrectionsFeed, ExplainersAtomFeed, ExplainersFeed
 from newsroom.api_urls import urlpatterns as api_urlpatterns
 
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("search/", explainer_views.search, name="search"),
     path("feeds/explainers.rss", ExplainersFeed(), name="explainers_rss"),
     path("feeds/explainers.atom", ExplainersAtomFeed(), name="explainers_atom"),
+    path("corrections/", explainer_views.corrections, name="corrections"),
+    path("feeds/corrections.rss", CorrectionsFeed(), name="corrections_rss"),
 ]
 
 if settings.DEBUG:

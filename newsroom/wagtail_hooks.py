@@ -6,14 +6,17 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, UpdatedAtColumn
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsroom.actions.claims import CITATION_ADVICE, describe_citations, live_citations
 from newsroom.actions.outlets import MERGED, EditOutlet
 from newsroom.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
+from newsroom.ids import BulkActionIdsChecked
 from newsroom.models import Claim, Evidence, Outlet, Source
 from newsroom.verification import LOG_ACTIONS
+from newsroom.views.choosers import EvidenceDeskChooserViewSet
 from newsroom.views.claims import (
     AddEvidenceView,
     ClaimEditView,
@@ -30,6 +33,7 @@ from newsroom.views.sources import RestoreSetAsideLineView, SourceInspectView
 class EvidenceDeskViewSet(SnippetViewSet):
     # The admin searches with the ORM, so results never wait on a search index update.
     search_backend_name = None
+    chooser_viewset_class = EvidenceDeskChooserViewSet
 
 
 class OutletViewSet(EvidenceDeskViewSet):
@@ -139,6 +143,16 @@ class EvidenceDeskGroup(SnippetViewSetGroup):
 
 
 register_snippet(EvidenceDeskGroup)
+
+
+class EvidenceDeskDeleteBulkAction(BulkActionIdsChecked, DeleteBulkAction):
+    """Wagtail's bulk delete of the desk's snippets, refusing ids that cannot exist (400)."""
+
+    models = [Source, Claim, Outlet]
+
+
+# After Wagtail's own registration, so this one takes the "delete" action for the desk.
+hooks.register("register_bulk_action", EvidenceDeskDeleteBulkAction, order=1)
 
 
 @hooks.register("after_create_snippet")

@@ -6,11 +6,12 @@ from tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: ids are reused after a rollback, so a cached
-    answer from one test could otherwise match another test's data."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the default one and the API's): ids are reused
+    after a rollback, so a cached answer from one test could otherwise match another's data."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -113,6 +113,8 @@ class ExplainerPage(Page):
         FieldPanel("standfirst"),
         FieldPanel("tags"),
         FieldPanel("body"),
+        # Not a model field: the form turns it into a Correction when it publishes.
+        FieldPanel("correction_note"),
     ]
     promote_panels = [
         *Page.promote_panels,
@@ -152,8 +154,8 @@ class ExplainerPage(Page):
         return Claim.objects.filter(pk__in=self.cited_claim_ids())
 
     @classmethod
-    def live_citing(cls, claim_ids):
-        """{claim id: [titles of the live explainers citing it]}, public or private, each judged
+    def live_citing_pages(cls, claim_ids):
+        """{claim id: [ids of the live explainers citing it]}, public or private, each judged
         on its live content. Public ones come from the related-stories index (one indexed
         query: it holds a ``c:<claim id>`` feature per live, public explainer, kept in step in
         the publishing transaction); the few private ones are read."""
@@ -168,6 +170,12 @@ class ExplainerPage(Page):
         for page in cls.objects.live().not_public().only("pk", "body"):
             for pk in claim_ids.intersection(page.cited_claim_ids()):
                 citing.setdefault(pk, set()).add(page.pk)
+        return {claim_id: sorted(pages) for claim_id, pages in citing.items()}
+
+    @classmethod
+    def live_citing(cls, claim_ids):
+        """{claim id: [titles of the live explainers citing it]}: see live_citing_pages."""
+        citing = cls.live_citing_pages(claim_ids)
         titles = dict(
             cls.objects.filter(pk__in={pk for pages in citing.values() for pk in pages})
             .order_by("title", "pk")
@@ -179,7 +187,11 @@ class ExplainerPage(Page):
         }
 
     def cited_statements(self):
-        return "\n".join(self.cited_claims().values_list("statement", flat=True))
+        """What site search finds the page by besides its own text: the statements readers
+        see, those of its live claims as published (a claim's row holds its live version).
+        Re-indexed when a cited claim is published or withdrawn (explainers.search_index)."""
+        cited = self.cited_claims().filter(live=True)
+        return "\n".join(cited.values_list("statement", flat=True))
 
     def publish(self, revision, user=None, **kwargs):
         """Every way of going live passes the publish guard. Scheduled publishing (no user)
@@ -229,6 +241,24 @@ class ExplainerPage(Page):
         return list(self.tags.all())
 
     @cached_property
+    def correction_list(self):
+        """The page's corrections, newest first, fetched once per render (none for a page
+        not yet saved, e.g. previewed from the create form)."""
+        return list(self.corrections.all()) if self.pk else []
+
+    def last_modified_at(self):
+        """When what readers see last changed: the last publication or the newest correction,
+        whichever is later."""
+        published = self.last_published_at or self.latest_revision_created_at
+        corrected = self.correction_list[0].created_at if self.correction_list else None
+        return max(filter(None, (published, corrected)), default=None)
+
+    def get_sitemap_urls(self, request=None):
+        return [
+            {**url, "lastmod": self.last_modified_at()} for url in super().get_sitemap_urls(request)
+        ]
+
+    @cached_property
     def digest(self):
         from explainers.evidence import ExplainerDigest
 
@@ -246,6 +276,12 @@ class ExplainerPage(Page):
 
     def cache_key(self):
         """Changes with what is live (the live revision, by whatever path it was published),
-        any cited claim's status, decision or evidence, and any cited source's change."""
+        any cited claim's status, decision or evidence, any cited source's change, and any
+        correction added (one query, whose rows the render then reuses)."""
         published = self.last_published_at.timestamp() if self.last_published_at else 0
-        return f"{self.pk}:{self.live_revision_id}:{published}:{self.digest.fingerprint()}"
+        corrections = self.correction_list
+        newest = max((correction.pk for correction in corrections), default=0)
+        return (
+            f"{self.pk}:{self.live_revision_id}:{published}:{self.digest.fingerprint()}"
+            f":{len(corrections)}.{newest}"
+        )

@@ -119,6 +119,14 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
             self.content_hash = self.hash_text(self.original_text)
         super().save(*args, **kwargs)
 
+    def with_content_json(self, content):
+        # A revision may name an outlet merged away since: the source keeps its outlet now
+        # (where the merge moved it), so an old revision can still be read and reverted to.
+        outlet = content.get("outlet")
+        if outlet and not type(self).outlet.field.related_model.objects.filter(pk=outlet).exists():
+            content = {**content, "outlet": self.outlet_id}
+        return super().with_content_json(content)
+
     @staticmethod
     def hash_text(text):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -400,3 +400,27 @@ def test_unpublishing_a_claim_no_live_explainer_cites_works(editor, verifier, ed
     assert response.status_code == 302
     claim.refresh_from_db()
     assert not claim.live
+
+
+def test_a_source_can_be_reverted_to_a_revision_naming_an_outlet_merged_away_since(
+    run_import, tmp_path, admin_client
+):
+    """Found by the state machine: the revert answered 500 once the outlet was merged."""
+    story = tmp_path / "kremlin.txt"
+    import_text(run_import, story, TEXT, outlet="TASS")
+    source = Source.objects.get()
+    first_revision = source.latest_revision
+    import_text(run_import, story, LEAD + TEXT, outlet="TASS")
+    target = OutletFactory(name="Reuters")
+    merge = snippet_url("outlet", "merge", source.outlet_id)
+    assert admin_client.post(merge, {"target": target.pk}).status_code == 302
+    source.refresh_from_db()
+
+    url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, source_form(source))
+
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.outlet == target
+    assert LEAD.strip() not in source.body

@@ -2,8 +2,10 @@
 
 Every claim is written from the seed texts, and every quote is copied word for word from the
 imported source bodies. A demo author writes the claims; a different demo verifier decides
-them through the verification service, under the same rules as any verifier. Running the
-command again changes nothing: claims are found by statement, the page by slug."""
+them through the verification service, under the same rules as any verifier. One claim is
+decided only after the explainer is published, so the demo shows a correction: readers are
+told, dated, that its status changed. Running the command again changes nothing: claims are
+found by statement, the page by slug."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -319,6 +321,11 @@ CLAIMS = {
 }
 
 
+# Published while still unverified (cited "show as not verified"), then verified: the page's
+# "Corrections and updates" says so.
+DECIDED_AFTER_PUBLISHING = "kallas"
+
+
 def cite(key, show_as_unverified=False):
     return {"claim": key, "show_as_unverified": show_as_unverified}
 
@@ -400,7 +407,7 @@ BODY = [
     },
     heading("Europe's wider debate"),
     claim_block("european_approach"),
-    claim_block("kallas"),
+    claim_block("kallas", show_as_unverified=True),
     claim_block("meloni"),
     claim_block(
         "world_war",
@@ -423,8 +430,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             claims = {key: self.claim(key, sources, author) for key in CLAIMS}
         for key, claim in claims.items():
-            self.decide(claim, CLAIMS[key][2], verifier)
+            if key != DECIDED_AFTER_PUBLISHING:
+                self.decide(claim, CLAIMS[key][2], verifier)
         page, created = self.explainer(claims, sources, author, verifier)
+        later = DECIDED_AFTER_PUBLISHING
+        self.decide(claims[later], CLAIMS[later][2], verifier)
         verb = "Published" if created else "Already published"
         self.stdout.write(f"{verb}: “{page.title}” at {page.url} ({len(claims)} claims)")
 

@@ -1,0 +1,52 @@
+"""Corrections: what readers are told has changed on an explainer since it first went live."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections anyone may read: those of live explainers outside private sections."""
+        from explainers.models.pages import ExplainerPage
+
+        return self.filter(page__in=ExplainerPage.objects.live().public().values("pk"))
+
+
+class Correction(models.Model):
+    """A dated note on a live explainer saying what readers were shown that has changed
+    since it was first published: a claim's status, a claim withdrawn or reworded, or prose
+    the editor corrected. Readers see them under "Corrections and updates", and on
+    /corrections/; they are written by explainers.corrections, never edited."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status changed"
+        WITHDRAWN = "withdrawn", "Claim withdrawn"
+        REWORDED = "reworded", "Claim reworded"
+        PROSE = "prose", "Prose corrected"
+        QUOTE = "quote", "Pull quote taken down"
+
+    page = models.ForeignKey(
+        "explainers.ExplainerPage", on_delete=models.CASCADE, related_name="corrections"
+    )
+    claim = models.ForeignKey(
+        "newsroom.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(help_text="What changed, as readers see it (without the date).")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d}: {self.text}"
