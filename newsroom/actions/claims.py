@@ -9,9 +9,10 @@ from django.db import transaction
 from wagtail import hooks
 from wagtail.actions.unpublish import UnpublishAction
 
-from newsroom.models import Claim
+from newsroom.anchoring import anchor_quote
+from newsroom.models import Claim, Evidence
 from newsroom.signals import claim_reworded, claim_withdrawn
-from newsroom.verification import reopen_if_changed
+from newsroom.verification import flag_for_recheck, reopen_if_changed
 
 # The hook through which the site says which live pages cite claims; the desk itself knows
 # nothing of pages. Each function takes claim ids and returns {claim id: [page titles]}.
@@ -46,8 +47,11 @@ def current_correction_note():
 
 def claim_saved(claim: Claim, previous_statement: str | None) -> None:
     """After a full save of a claim (a draft of one never published, or a publication):
-    reopen a decision the change undoes, and tell readers' pages of new wording."""
+    anchor its quotes in their sources as they are now (a revision saved before a source
+    changed holds offsets into the old text), reopen a decision the change undoes, and tell
+    readers' pages of new wording."""
     reopen_if_changed(claim, note=current_correction_note())
+    reanchor_claim(claim)
     if claim.live and previous_statement is not None and previous_statement != claim.statement:
         claim_reworded.send(
             sender=Claim,
@@ -56,6 +60,30 @@ def claim_saved(claim: Claim, previous_statement: str | None) -> None:
             statement=claim.statement,
             user=None,
         )
+
+
+def reanchor_claim(claim: Claim) -> None:
+    """Anchor each of the claim's stored quotes in its source's current body; a quote no
+    longer there is lost, and a decided claim citing it needs a re-check."""
+    rows = list(Evidence.objects.filter(claim=claim).select_related("source"))
+    changed, lost = [], []  # flag_for_recheck leaves a claim already flagged as it is
+    for row in rows:
+        before = (row.start_offset, row.end_offset, row.anchor_status)
+        anchor = anchor_quote(row.source.body, row.quote)
+        if anchor is None:
+            row.lose_anchor()
+            lost.append(row)
+        else:
+            row.apply_anchor(anchor)
+        if (row.start_offset, row.end_offset, row.anchor_status) != before:
+            changed.append(row)
+    Evidence.objects.bulk_update(
+        changed, ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"]
+    )
+    if lost:
+        quotes = "; ".join(f"“{row.quote[:80]}” from “{row.source.title}”" for row in lost)
+        note = f"Its quotes are no longer in their sources word for word: {quotes}"
+        claim.status = flag_for_recheck(claim.pk, note).status
 
 
 class ClaimCitedError(PermissionDenied):

@@ -424,3 +424,29 @@ def test_a_source_can_be_reverted_to_a_revision_naming_an_outlet_merged_away_sin
     source.refresh_from_db()
     assert source.outlet == target
     assert LEAD.strip() not in source.body
+
+
+def test_publishing_a_revision_saved_before_its_source_changed_anchors_its_quotes_anew(
+    run_import, tmp_path, editor, verifier
+):
+    story = tmp_path / "kremlin.txt"
+    import_text(run_import, story, TEXT)
+    source = Source.objects.get()
+    claim = ClaimFactory(created_by=editor)
+    cite(claim, source)
+    claim.save_revision(user=editor).publish(user=editor)
+    draft = claim.get_latest_revision_as_object()
+    draft.statement = "Putin is ready to talk to Macron, the Kremlin says."
+    revision = draft.save_revision(user=editor)  # its quote's offsets are into this text
+
+    import_text(run_import, story, LEAD + TEXT)
+    revision.publish(user=editor)
+
+    evidence = Evidence.objects.get(claim=claim)
+    assert evidence.anchored_text == SAID
+    import_text(run_import, story, TEXT.replace("Putin is ready", "Putin is not ready"))
+    stale = claim.revisions.order_by("-pk").first()
+    stale.publish(user=editor)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEEDS_RECHECK
+    assert not Evidence.objects.get(claim=claim).is_anchored
