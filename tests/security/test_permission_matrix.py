@@ -562,6 +562,8 @@ READER_ROWS = [
     ),
     ("search", "get", lambda d: "/search/?q=explainer", EVERYONE),
     ("rss", "get", lambda d: "/feeds/explainers.rss", EVERYONE),
+    ("corrections", "get", lambda d: reverse("corrections"), EVERYONE),
+    ("corrections rss", "get", lambda d: reverse("corrections_rss"), EVERYONE),
     ("atom", "get", lambda d: "/feeds/explainers.atom", EVERYONE),
     ("sitemap", "get", lambda d: "/sitemap.xml", EVERYONE),
     ("robots", "get", lambda d: "/robots.txt", EVERYONE),
