@@ -198,7 +198,9 @@ def cached_page_findings() -> Iterator[Finding]:
     render gives now."""
     factory = RequestFactory()
     engine = engines["django"]
-    for page in ExplainerPage.objects.live().public().specific():
+    # In chunks: each page keeps its digest (claims, quotes, sources) once rendered, and a
+    # whole site's worth would stay in memory until the check ends.
+    for page in ExplainerPage.objects.live().public().specific().iterator(chunk_size=100):
         key = page.cache_key()
         stored = {name: cache.get(make_template_fragment_key(name, [key])) for name in FRAGMENTS}
         if all(value is None for value in stored.values()):
