@@ -100,3 +100,19 @@ def explainer_page(title, body=(), publish=True, parent=None, **fields):
 def cited_claim_block(claim, show_as_unverified=False):
     """A StreamField "claim" block citing `claim`, as raw data for explainer_page(body=…)."""
     return {"type": "claim", "value": {"claim": claim.pk, "show_as_unverified": show_as_unverified}}
+
+
+def source_form_data(source, **changes):
+    """The source edit form as the admin posts it, with `changes`."""
+    data = {
+        "title": source.title,
+        "outlet": source.outlet_id or "",
+        "url": source.url or "",
+        "kind": source.kind,
+        "language": source.language,
+        "published_on": source.published_on.isoformat() if source.published_on else "",
+        "date_precision": source.date_precision,
+        "tags": "",
+    }
+    data.update(changes)
+    return data

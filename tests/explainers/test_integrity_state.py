@@ -32,7 +32,7 @@ from tests.explainers.conftest import explainer_index
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish
 from tests.explainers.test_workflow import approve, submit
-from tests.factories import ClaimFactory, UserFactory
+from tests.factories import ClaimFactory, UserFactory, source_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ class DeskMachine(RuleBasedStateMachine):
         url = reverse(
             "wagtailsnippets_newsroom_source:revisions_revert", args=[source.pk, first.pk]
         )
-        response = self.chief_client.post(url, source_data(source))
+        response = self.chief_client.post(url, source_form_data(source))
         assert response.status_code in (200, 302)
 
     @rule(data=st.data(), outlet=st.sampled_from(OUTLETS))
@@ -162,7 +162,7 @@ class DeskMachine(RuleBasedStateMachine):
         if source is None or target is None:
             return
         url = reverse("wagtailsnippets_newsroom_source:edit", args=[source.pk])
-        response = self.editor_client.post(url, source_data(source, outlet=target.pk))
+        response = self.editor_client.post(url, source_form_data(source, outlet=target.pk))
         assert response.status_code == 302
 
     @rule(data=st.data())
@@ -288,21 +288,6 @@ class DeskMachine(RuleBasedStateMachine):
             assert self.reader.get(page.url).status_code == 200
         findings = [finding.line() for finding in all_findings()]
         assert findings == []
-
-
-def source_data(source, **changes):
-    data = {
-        "title": source.title,
-        "outlet": source.outlet_id or "",
-        "url": source.url or "",
-        "kind": source.kind,
-        "language": source.language,
-        "published_on": source.published_on.isoformat() if source.published_on else "",
-        "date_precision": source.date_precision,
-        "tags": "",
-    }
-    data.update(changes)
-    return data
 
 
 def publish(machine, path, page, cited, labelled):

@@ -33,6 +33,11 @@ def edit_form_data(page, claims, action="action-publish", show_as_unverified=())
         )
         for claim in claims
     ]
+    return page_form_data(page, blocks, action)
+
+
+def page_form_data(page, blocks, action="action-publish"):
+    """What the page editor posts: the page's fields and a body of `blocks`."""
     data = nested_form_data(
         {
             "title": page.title,

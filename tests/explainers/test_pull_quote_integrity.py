@@ -8,12 +8,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.models import PageLogEntry
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import rich_text
 
 from explainers.models import Correction, ExplainerPage, PullQuote
 from newsroom.models import Source
 from tests.explainers.conftest import claim_block, make_explainer
-from tests.explainers.test_publish_guard import page_formsets, post_edit
+from tests.explainers.test_publish_guard import page_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish, messages_of
 from tests.factories import SourceFactory
 
@@ -34,23 +34,6 @@ def pull_quote(source, quote=WORDS):
     """A pull quote block as raw StreamField data, for make_explainer(body=…)."""
     value = {"source": source.pk, "quote": quote, "attribution": "Dmitry Peskov"}
     return {"type": "pull_quote", "value": value}
-
-
-def page_form_data(page, blocks, action="action-publish"):
-    """What the page editor posts: the page's fields and a body of `blocks`."""
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "standfirst": page.standfirst,
-            "tags": "",
-            "body": streamfield(blocks),
-            **{name: inline_formset([]) for name in page_formsets()},
-        }
-    )
-    if action:
-        data[action] = action
-    return data
 
 
 def claim_field(claim):

@@ -13,16 +13,11 @@ from wagtail.models import ModelLogEntry
 from newsroom.models import Claim, Evidence, Outlet, Source
 from newsroom.verification import verify_claim
 from tests.explainers.related_site import explainer
-from tests.factories import ClaimFactory, OutletFactory, SourceFactory
+from tests.factories import ClaimFactory, OutletFactory, SourceFactory, source_form_data
+from tests.newsroom.test_reimport_recheck import SAID, TEXT
 
 pytestmark = pytest.mark.django_db
 
-SAID = "Vladimir Putin is ready for dialogue with Emmanuel Macron"
-TEXT = (
-    "Kremlin open to talks with Paris\n\n"
-    f"Kremlin spokesman Dmitry Peskov said on Sunday that {SAID}.\n\n"
-    "He added that any talks would have to be serious and prepared in advance."
-)
 LEAD = "A new opening paragraph pushes every later sentence further down the page.\n\n"
 
 
@@ -52,22 +47,6 @@ def cite(claim, source, quote=SAID, stance=Evidence.Stance.SUPPORTS):
     evidence.clean()
     evidence.save()
     return evidence
-
-
-def source_form(source, **changes):
-    """The source edit form as the admin posts it."""
-    data = {
-        "title": source.title,
-        "outlet": source.outlet_id or "",
-        "url": source.url or "",
-        "kind": source.kind,
-        "language": source.language,
-        "published_on": source.published_on.isoformat() if source.published_on else "",
-        "date_precision": source.date_precision,
-        "tags": "",
-    }
-    data.update(changes)
-    return data
 
 
 def claim_on_two_outlets(editor, verifier):
@@ -113,7 +92,7 @@ def test_reverting_a_source_reanchors_its_quotes_in_the_text_it_reverts_to(
     assert evidence.start_offset > len(LEAD) - 5
 
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
-    response = admin_client.post(url, source_form(source))
+    response = admin_client.post(url, source_form_data(source))
 
     assert response.status_code == 302
     source.refresh_from_db()
@@ -139,7 +118,7 @@ def test_reverting_a_source_to_text_without_the_quote_sends_its_claim_to_recheck
     verify_claim(claim, verifier, Claim.Status.VERIFIED, "Kremlin only.", single_source=True)
 
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
-    assert admin_client.post(url, source_form(source)).status_code == 302
+    assert admin_client.post(url, source_form_data(source)).status_code == 302
 
     evidence.refresh_from_db()
     assert not evidence.is_anchored
@@ -155,7 +134,7 @@ def test_changing_a_sources_outlet_in_the_admin_rechecks_claims_it_undoes(
     claim, first, second = claim_on_two_outlets(editor, verifier)
 
     url = snippet_url("source", "edit", second.pk)
-    response = admin_client.post(url, source_form(second, outlet=first.outlet_id))
+    response = admin_client.post(url, source_form_data(second, outlet=first.outlet_id))
 
     assert response.status_code == 302
     assert_rechecked(claim, "The outlet of “")
@@ -169,7 +148,7 @@ def test_changing_an_outlet_that_still_leaves_two_keeps_the_claim_verified(
     third = OutletFactory(name="Reuters")
 
     response = admin_client.post(
-        snippet_url("source", "edit", second.pk), source_form(second, outlet=third.pk)
+        snippet_url("source", "edit", second.pk), source_form_data(second, outlet=third.pk)
     )
 
     assert response.status_code == 302
@@ -259,7 +238,7 @@ def test_a_reimport_keeps_what_an_editor_filled_in_where_the_file_says_nothing(
     import_text(run_import, story, TEXT)
     source = Source.objects.get()
     outlet = OutletFactory(name="The Kyiv Independent")
-    edited = source_form(
+    edited = source_form_data(
         source,
         outlet=outlet.pk,
         title="Kremlin says Putin is open to talks",
@@ -418,7 +397,7 @@ def test_a_source_can_be_reverted_to_a_revision_naming_an_outlet_merged_away_sin
 
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, source_form(source))
+    response = admin_client.post(url, source_form_data(source))
 
     assert response.status_code == 302
     source.refresh_from_db()
