@@ -42,6 +42,8 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from scaffold import live_page_row, scratch_database, zipf_choice
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/newsroom_audit"
 OUTLETS = 50
@@ -87,12 +89,6 @@ def quote_from(rng, sentences):
     return chosen[chosen.index("talks on") :] if rng.random() < 0.3 else chosen
 
 
-def zipf_choice(rng, items, s=0.9):
-    # A few outlets (the wires) carry many sources, a long tail carries few.
-    weights = [1 / (rank**s) for rank in range(1, len(items) + 1)]
-    return rng.choices(items, weights=weights)[0]
-
-
 # The child process: one fresh database ----------------------------------------------------
 
 
@@ -122,7 +118,7 @@ def build_desk(rng, claim_count, source_count):
         sources = []
         for number, paragraphs in enumerate(texts):
             body = "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
-            outlet = zipf_choice(rng, outlets)
+            outlet = zipf_choice(rng, outlets, 0.9)
             sources.append(
                 Source(
                     title=f"Report {number}: talks on {rng.choice(TOPICS)}",
@@ -275,25 +271,7 @@ def build_explainers(rng, count, sentences, claims, quoted):
             title = f"Where the talks on {rng.choice(TOPICS)} stand, {number}"
             slug = f"bench-explainer-{number}"
             published = now - timedelta(days=rng.randrange(200))
-            rows.append(
-                Page(
-                    title=title,
-                    draft_title=title,
-                    slug=slug,
-                    content_type=content_type,
-                    path=ExplainerPage._get_path(index.path, index.depth + 1, number + 1),
-                    depth=index.depth + 1,
-                    numchild=0,
-                    url_path=f"{index.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=published,
-                    last_published_at=published,
-                    latest_revision_created_at=published,
-                    locale_id=index.locale_id,
-                    translation_key=uuid.uuid4(),
-                )
-            )
+            rows.append(live_page_row(index, content_type, number, title, slug, published))
             cited = rng.sample(live_claims, rng.randint(8, 12))
             body = explainer_body(rng, cited, sentences, evidence_sources)
             bodies.append((sentence(rng), json.dumps(body)))
@@ -502,20 +480,8 @@ def time_checks():
 # The parent process: the scratch database, and the report ---------------------------------
 
 
-def scratch_database(server_url, create):
-    import psycopg
-
-    base, _, name = server_url.rpartition("/")
-    scratch = f"{name}_audit_bench"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        if create:
-            admin.execute(f'CREATE DATABASE "{scratch}"')
-    return f"{base}/{scratch}"
-
-
 def run_child(options):
-    database_url = scratch_database(options.database_url, create=True)
+    database_url = scratch_database(options.database_url, "audit_bench", create=True)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -536,7 +502,7 @@ def run_child(options):
             command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
         )
     finally:
-        scratch_database(options.database_url, create=False)
+        scratch_database(options.database_url, "audit_bench", create=False)
     if result.returncode:
         raise SystemExit(f"the benchmark failed:\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

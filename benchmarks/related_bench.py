@@ -36,6 +36,8 @@ import time
 import uuid
 from pathlib import Path
 
+from scaffold import live_page_row, scratch_database, zipf_choice
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/newsroom_d"
 CLUSTER_SIZE = 20
@@ -47,15 +49,6 @@ SYLLABLES = [
 
 def word(rng):
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
-
-
-def zipf_choice(rng, items, s=1.1):
-    # Rank r is chosen with weight 1/r^s: a few very common, a long tail of rare ones.
-    weights = getattr(zipf_choice, "_cache", {}).get((len(items), s))
-    if weights is None:
-        weights = [1 / (rank**s) for rank in range(1, len(items) + 1)]
-        zipf_choice._cache = {**getattr(zipf_choice, "_cache", {}), (len(items), s): weights}
-    return rng.choices(items, weights=weights)[0]
 
 
 # The child process: one size, one fresh database ------------------------------------------
@@ -129,24 +122,7 @@ def build_site(size, rng):
             title = " ".join(words + [zipf_choice(rng, general_words) for _ in range(2)])
             title = f"{title.capitalize()} {number}"
             slug = f"explainer-{number}"
-            pages.append(
-                Page(
-                    title=title,
-                    draft_title=title,
-                    slug=slug,
-                    content_type=content_type,
-                    path=ExplainerPage._get_path(index.path, index.depth + 1, number + 1),
-                    depth=index.depth + 1,
-                    numchild=0,
-                    url_path=f"{index.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=now,
-                    last_published_at=now,
-                    locale_id=index.locale_id,
-                    translation_key=uuid.uuid4(),
-                )
-            )
+            pages.append(live_page_row(index, content_type, number, title, slug, now))
             standfirst = " ".join(
                 rng.sample(cluster_words[cluster], 3)
                 + [zipf_choice(rng, general_words) for _ in range(8)]
@@ -266,20 +242,8 @@ def timezone_now():
 # The parent process: a scratch database per size, and the report ------------------------
 
 
-def scratch_database(server_url, create):
-    import psycopg
-
-    name = server_url.rsplit("/", 1)[1] + "_bench"
-    admin_url = server_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    return server_url.rsplit("/", 1)[0] + "/" + name
-
-
 def run_size(size, samples, server_url):
-    database_url = scratch_database(server_url, create=True)
+    database_url = scratch_database(server_url, "bench", create=True)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -296,7 +260,7 @@ def run_size(size, samples, server_url):
             check=False,
         )
     finally:
-        scratch_database(server_url, create=False)
+        scratch_database(server_url, "bench", create=False)
     if result.returncode:
         raise SystemExit(f"size {size} failed:\n{result.stderr[-4000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
