@@ -4,10 +4,11 @@ newsroom.verification): publishing new wording or evidence, and withdrawing it."
 import contextlib
 import contextvars
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail import hooks
 from wagtail.actions.unpublish import UnpublishAction
+from wagtail.permissions import policy_registry
 
 from newsroom.anchoring import anchor_quote
 from newsroom.models import Claim, Evidence
@@ -84,6 +85,60 @@ def reanchor_claim(claim: Claim) -> None:
         quotes = "; ".join(f"“{row.quote[:80]}” from “{row.source.title}”" for row in lost)
         note = f"Its quotes are no longer in their sources word for word: {quotes}"
         claim.status = flag_for_recheck(claim.pk, note).status
+
+
+class AddEvidence:
+    """Cite a quote in a claim, in one click, as a new revision of it. The revision is
+    published at once when the claim is live with no other change pending and the user may
+    publish it, except when that would take a decided claim live explainers cite back to
+    unverified: readers are owed a correction note, written on the edit form, so it stays
+    a draft."""
+
+    permissions = policy_registry.get_by_type(Claim)
+
+    def __init__(self, claim: Claim, user, evidence: Evidence):
+        self.claim, self.user, self.evidence = claim, user, evidence
+        self.held_for_note = False
+
+    @classmethod
+    def check_permission(cls, claim, user):
+        if not cls.permissions.user_has_permission_for_instance(user, "change", claim):
+            raise PermissionDenied
+
+    def check(self):
+        self.check_permission(self.claim, self.user)
+        lock = self.claim.get_lock()
+        if lock and lock.for_user(self.user):
+            raise ValidationError(f"This claim is locked. {lock.get_description(self.user)}.")
+        self.draft = self.claim.get_latest_revision_as_object()
+        self.rows = list(self.draft.evidence.all())
+        cited = [(row.source_id, row.quote) for row in self.rows]
+        if (self.evidence.source_id, self.evidence.quote) in cited:
+            raise ValidationError("The claim already cites this quote.")
+        self.evidence.clean()
+
+    def publishes(self):
+        """Whether the new revision goes live; sets `held_for_note` when only the readers'
+        correction note stands in the way."""
+        claim = self.claim
+        if not claim.live or claim.has_unpublished_changes:
+            return False
+        if not self.permissions.user_has_permission_for_instance(self.user, "publish", claim):
+            return False
+        self.held_for_note = claim.status in Claim.DECIDED and bool(live_citations([claim.pk]))
+        return not self.held_for_note
+
+    def execute(self) -> bool:
+        """Add the quote; return whether it went live."""
+        self.check()
+        self.evidence.sort_order = max((row.sort_order or 0 for row in self.rows), default=0) + 1
+        publish = self.publishes()
+        self.draft.evidence.add(self.evidence)
+        with transaction.atomic():
+            revision = self.draft.save_revision(user=self.user, log_action=True)
+            if publish:
+                revision.publish(user=self.user)
+        return publish
 
 
 class ClaimCitedError(PermissionDenied):

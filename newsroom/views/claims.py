@@ -2,7 +2,6 @@
 context and suggested evidence, the verification form, and one-click evidence."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,7 +18,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import EditView, UnpublishView
 
 from newsroom import verification
-from newsroom.actions.claims import ClaimCitedError, WithdrawClaim, correction_note
+from newsroom.actions.claims import AddEvidence, ClaimCitedError, WithdrawClaim, correction_note
 from newsroom.claim_forms import VerificationForm
 from newsroom.models import Claim, Evidence, Source
 from newsroom.suggestions import suggest_evidence
@@ -239,41 +238,24 @@ class AddEvidenceView(View):
 
     def post(self, request, pk):
         claim = get_object_or_404(Claim, pk=pk)
-        if not claim_permissions.user_has_permission_for_instance(request.user, "change", claim):
-            raise PermissionDenied
+        AddEvidence.check_permission(claim, request.user)
         try:
-            published = self.add_evidence(request, claim)
+            action = AddEvidence(claim, request.user, self.evidence_from(request.POST))
+            published = action.execute()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages) + " Nothing was added.")
             return redirect(claim_url("inspect", claim))
         if published:
             messages.success(request, "Quote added to the claim.")
+        elif action.held_for_note:
+            messages.success(
+                request,
+                "Quote added to the claim's draft. Live explainers cite this decided claim: "
+                "publish the change from the edit form, with a correction note for their readers.",
+            )
         else:
             messages.success(request, "Quote added to the claim's draft; publish it to go live.")
         return redirect(claim_url("inspect", claim))
-
-    def add_evidence(self, request, claim):
-        lock = claim.get_lock()
-        if lock and lock.for_user(request.user):
-            raise ValidationError(f"This claim is locked. {lock.get_description(request.user)}.")
-        evidence = self.evidence_from(request.POST)
-        draft = claim.get_latest_revision_as_object()
-        rows = list(draft.evidence.all())
-        if (evidence.source_id, evidence.quote) in [(row.source_id, row.quote) for row in rows]:
-            raise ValidationError("The claim already cites this quote.")
-        evidence.clean()
-        evidence.sort_order = max((row.sort_order or 0 for row in rows), default=0) + 1
-        draft.evidence.add(evidence)
-        publish = (
-            claim.live
-            and not claim.has_unpublished_changes
-            and claim_permissions.user_has_permission_for_instance(request.user, "publish", claim)
-        )
-        with transaction.atomic():
-            revision = draft.save_revision(user=request.user, log_action=True)
-            if publish:
-                revision.publish(user=request.user)
-        return publish
 
     def evidence_from(self, data):
         try:

@@ -429,3 +429,37 @@ def test_publishing_a_revision_saved_before_its_source_changed_anchors_its_quote
     claim.refresh_from_db()
     assert claim.status == Claim.Status.NEEDS_RECHECK
     assert not Evidence.objects.get(claim=claim).is_anchored
+
+
+def test_one_click_evidence_on_a_cited_decided_claim_waits_for_a_correction_note(
+    editor, verifier, editor_client
+):
+    from explainers.models import Correction
+
+    claim, _first, _second = claim_on_two_outlets(editor, verifier)
+    page = explainer("Is Putin ready to talk?", claims=[claim])
+    third = SourceFactory(body=f"Reuters: {SAID}.", original_text=f"Reuters: {SAID}.")
+    url = snippet_url("claim", "add_evidence", claim.pk)
+    payload = {"source": third.pk, "quote": SAID, "stance": "context"}
+
+    response = editor_client.post(url, payload, follow=True)
+
+    assert "with a correction note for their readers" in messages_of(response)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.VERIFIED
+    assert claim.has_unpublished_changes
+    assert claim.evidence.count() == 2
+    assert claim.get_latest_revision_as_object().evidence.count() == 3
+    assert not Correction.objects.filter(page=page).exists()
+
+
+def test_one_click_evidence_on_an_uncited_claim_is_published(editor, verifier, editor_client):
+    claim, _first, _second = claim_on_two_outlets(editor, verifier)
+    third = SourceFactory(body=f"Reuters: {SAID}.", original_text=f"Reuters: {SAID}.")
+    url = snippet_url("claim", "add_evidence", claim.pk)
+
+    editor_client.post(url, {"source": third.pk, "quote": SAID, "stance": "context"})
+
+    claim.refresh_from_db()
+    assert claim.evidence.count() == 3
+    assert claim.status == Claim.Status.UNVERIFIED
