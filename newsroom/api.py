@@ -141,15 +141,13 @@ def probe_latest_change():
 class CachedReadMixin:
     """Serve GET answers from the API's cache, keyed on the canonical absolute URL and
     latest_change(); the request is answered as that canonical URL (newsroom.api_cache).
-    Only JSON is rendered, and nothing depends on who asks, so one copy serves everyone."""
+    Only JSON is rendered, and nothing depends on who asks, so one copy serves everyone.
+    Each view using it says how it reads its query: canonical_query(params, detail), with
+    one of newsroom.api_cache's rules."""
 
     renderer_classes = [JSONRenderer]
     authentication_classes = []
     permission_classes = [AllowAny]
-
-    def canonical_query(self, params, detail):
-        """The request's query as this endpoint reads it (a newsroom.api_cache function)."""
-        raise NotImplementedError
 
     def cacheable_answer(self, response):
         """Whether a 200 answer to a cacheable query is worth an entry of its own."""
