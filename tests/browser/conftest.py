@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,6 +25,21 @@ SCREENSHOTS = Path(os.environ.get("NEWSROOM_SCREENSHOTS", "test-artifacts/screen
 # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# The live server hands every request the test's own database connection. Chromium asks for
+# several things at once (a page, the admin's icon sprite, a chooser's search), and on
+# SQLite two atomic requests on one connection interleave their savepoints and fail. One
+# request at a time: Django's single-threaded server closes each connection after its answer.
+class SerialLiveServer(WSGIServer):
+    """Django's WSGI server, serving in the live server's thread (which already holds the
+    test's connections)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialLiveServer
 
 
 def pytest_collection_modifyitems(items):

@@ -43,7 +43,10 @@ def choose_in_modal(page, opener, search, link_text):
     opener.click()
     modal = page.locator(".modal-dialog, [role=dialog]").filter(has=page.locator("input")).last
     expect(modal).to_be_visible()
-    modal.locator("input[name=q]").fill(search)
+    # Let the search answer before choosing: the live server shares one SQLite connection
+    # between its threads, so two requests at once could interleave their transactions.
+    with page.expect_response(lambda response: "q=" in response.url):
+        modal.locator("input[name=q]").fill(search)
     modal.get_by_role("link", name=link_text).first.click()
     expect(modal).to_be_hidden()
 
