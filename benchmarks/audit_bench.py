@@ -61,7 +61,7 @@ TOPICS = [
 VERBS = ["said", "warned", "insisted", "suggested", "told reporters", "confirmed", "denied"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 CHECKS = {
-    "newsroom.audit": ("anchoring_findings", "decision_findings"),
+    "newsroom.desk.audit": ("anchoring_findings", "decision_findings"),
     "explainers.audit": (
         "pull_quote_findings",
         "live_revision_findings",
@@ -98,8 +98,8 @@ def build_desk(rng, claim_count, source_count):
     from django.db import transaction
     from django.utils import timezone
 
-    from newsroom.anchoring import anchor_quote
-    from newsroom.models import Claim, Evidence, Outlet, Source, Verification
+    from newsroom.desk.anchoring import anchor_quote
+    from newsroom.desk.models import Claim, Evidence, Outlet, Source, Verification
 
     user_model = get_user_model()
     now = timezone.now()
@@ -178,7 +178,7 @@ def build_desk(rng, claim_count, source_count):
 def planned_claim(rng, reporters, verifiers, now):
     """A claim (not saved) and the stances of its quotes: 80% verified, 5% disputed, 10%
     unverified, 5% drafts never published."""
-    from newsroom.models import Claim, Evidence
+    from newsroom.desk.models import Claim, Evidence
 
     supports, disputes, context = Evidence.Stance.values
     draw = rng.random()
@@ -216,7 +216,7 @@ def quotes_for(rng, sources, sentences, stances):
 def explainer_body(rng, cited, sentences, evidence_sources):
     """Raw StreamField data: prose, about ten claim blocks, sometimes key facts and pull
     quotes from sources the page's claims quote."""
-    from newsroom.models import Claim
+    from newsroom.desk.models import Claim
 
     def block(kind, value):
         return {"type": kind, "value": value, "id": str(uuid.uuid4())}
@@ -401,7 +401,7 @@ def measure(options):
     if options.profile:
         import cProfile
 
-        from newsroom.audit import run_audit
+        from newsroom.desk.audit import run_audit
 
         with cProfile.Profile() as profiler:
             run_audit()
@@ -411,7 +411,7 @@ def measure(options):
 
 def data_sizes(pages):
     from explainers.models import PullQuote
-    from newsroom.models import Claim, Evidence, Source, Verification
+    from newsroom.desk.models import Claim, Evidence, Source, Verification
 
     sources = Source.objects.count()
     body = sum(len(source.body) for source in Source.objects.only("body"))
@@ -455,7 +455,7 @@ def time_checks():
     """run_audit() again, with the seconds and queries inside each check."""
     from django.db import connection
 
-    from newsroom.audit import run_audit
+    from newsroom.desk.audit import run_audit
 
     timer = CheckTimer()
     for module_name, names in CHECKS.items():

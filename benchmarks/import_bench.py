@@ -90,7 +90,7 @@ def measure(folder):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from newsroom.importing.importer import SourceImporter
+    from newsroom.desk.importing.importer import SourceImporter
 
     figures = {}
     for label in ("first", "unchanged"):

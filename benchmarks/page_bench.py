@@ -39,7 +39,7 @@ def setup_django(database_url):
 
 
 def build_explainer(claim_count, author):
-    from newsroom.models import Claim
+    from newsroom.desk.models import Claim
     from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer
 
     claims = [

@@ -62,7 +62,7 @@ def build_site(size, rng):
     from wagtail.models import Page
 
     from explainers.models import ExplainerIndexPage, ExplainerPage, ExplainerPageTag
-    from newsroom.models import Claim, Evidence, Outlet, Source
+    from newsroom.desk.models import Claim, Evidence, Outlet, Source
 
     quote = "Putin was ready for dialogue with Macron"
     body_text = f"The Kremlin said on 21 December that {quote}."

@@ -54,8 +54,8 @@ def main():
         django.setup()
         from django.core.management import call_command
 
-        from newsroom.models import Claim, Outlet, Source
-        from newsroom.suggestions import suggest_evidence
+        from newsroom.desk.models import Claim, Outlet, Source
+        from newsroom.desk.suggestions import suggest_evidence
 
         call_command("migrate", verbosity=0)
         rng = random.Random(4)

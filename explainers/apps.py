@@ -2,10 +2,16 @@ from django.apps import AppConfig
 
 
 class ExplainersConfig(AppConfig):
-    """What readers see: explainer pages, their blocks, feeds and related stories."""
+    """What readers see: explainer pages, their blocks, feeds, the read API and related
+    stories."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "explainers"
 
     def ready(self):
-        from explainers import signals  # noqa: F401  (connects the related-stories receivers)
+        from explainers import signal_handlers  # noqa: F401  (its receivers connect on import)
+        from explainers.api import watch_changes
+
+        # Every process that writes (web, worker, management commands) clears the API's
+        # change probe, so a change shows in the API on the next request.
+        watch_changes()

@@ -1,4 +1,4 @@
-"""The evidence audit's checks of what readers see (newsroom.audit runs them through its
+"""The evidence audit's checks of what readers see (newsroom.desk.audit runs them through its
 hook): pull quotes anchored where they are stored, live explainers showing their live
 revision, citations readers may see or were told about, and cached pages that match a
 fresh render."""
@@ -15,8 +15,8 @@ from wagtail.log_actions import log
 from explainers import corrections, pull_quotes
 from explainers.blocks import iter_cited_claims
 from explainers.models import Correction, ExplainerPage, PullQuote
-from newsroom.audit import Finding, quote_stands, recheck
-from newsroom.models import Claim, Source
+from newsroom.desk.audit import Finding, quote_stands, recheck
+from newsroom.desk.models import Claim, Source
 
 # The page's content that a revision holds and readers see.
 SHOWN_FIELDS = ("title", "standfirst", "body")

@@ -10,7 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from newsroom.anchoring import anchor_quote, refusal_message
+from newsroom.desk.anchoring import anchor_quote, refusal_message
 
 SHOW_AS_UNVERIFIED_HELP = (
     "Publish even though this claim is not verified. Readers see its status "

@@ -1,13 +1,13 @@
 """The write path for corrections: what a live explainer tells its readers has changed since
 it was first published. The desk's signals (a claim's status changed, a claim withdrawn or
-reworded) arrive here through explainers.signals; the page edit form records an editor's
+reworded) arrive here through explainers.signal_handlers; the page edit form records an editor's
 note on prose. Each writes one entry per live explainer that showed what changed."""
 
 from django.utils import timezone
 
 from explainers.blocks import iter_cited_claims
 from explainers.models import Correction, ExplainerPage
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 
 
 def record_claim_status_change(claim, previous, status, note, user=None):

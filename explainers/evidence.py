@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from explainers.blocks import iter_cited_claims, iter_pull_quote_sources
-from newsroom.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 
 STANCE_ORDER = [Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, Evidence.Stance.CONTEXT]
 

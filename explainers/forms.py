@@ -5,7 +5,7 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from explainers.guard import refusal_message, unverified_citations
-from newsroom.ids import FormIdsChecked
+from newsroom.desk.ids import FormIdsChecked
 
 CORRECTION_NOTE_HELP = (
     "When you publish a change to a live explainer that readers should know about, say what "

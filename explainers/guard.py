@@ -10,7 +10,7 @@ and from bulk publishing (a message naming the claims), and nowhere else."""
 from django.core.exceptions import PermissionDenied
 
 from explainers.blocks import iter_cited_claims
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 
 
 class PublishRefused(PermissionDenied):

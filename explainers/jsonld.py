@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from explainers.evidence import safe_url
-from newsroom.models import Claim, Source
+from newsroom.desk.models import Claim, Source
 
 # ClaimReview's rating scale: 5 is true, 1 is false. alternateName says it in words.
 RATINGS = {
@@ -34,7 +34,7 @@ def organisation(url):
     parts = urlsplit(url)
     return {
         "@type": "Organization",
-        "name": getattr(settings, "WAGTAIL_SITE_NAME", "Newsroom"),
+        "name": settings.WAGTAIL_SITE_NAME,
         "url": f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/",
     }
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from explainers.models import Correction, ExplainerPage, PullQuote
-from newsroom.anchoring import anchor_quote
+from newsroom.desk.anchoring import anchor_quote
 
 PULL_QUOTE_LOST = "explainers.pull_quote_lost"
 
@@ -25,7 +25,7 @@ def iter_pull_quotes(stream_data):
 
 def sync_pull_quotes(page: ExplainerPage) -> list[PullQuote]:
     """Anchor the pull quotes of the page's live content, replacing its rows."""
-    from newsroom.models import Source
+    from newsroom.desk.models import Source
 
     with transaction.atomic():
         PullQuote.objects.filter(page=page).delete()

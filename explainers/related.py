@@ -46,7 +46,7 @@ from explainers.models import (
     RelatedStory,
     RelatedStoryChoice,
 )
-from newsroom.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def widget_size():
-    return getattr(settings, "RELATED_STORIES_COUNT", 5)
+    return settings.RELATED_STORIES_COUNT
 
 
 # Features ------------------------------------------------------------------------------
@@ -607,7 +607,7 @@ def sweep_stale(older_than=None):
     """Recompute every widget still marked stale (after ``older_than`` seconds, so tasks in
     flight get their chance first). What beat runs; returns how many it recomputed."""
     if older_than is None:
-        older_than = getattr(settings, "RELATED_STORIES_SWEEP_AFTER", 60)
+        older_than = settings.RELATED_STORIES_SWEEP_AFTER
     cutoff = timezone.now() - timedelta(seconds=older_than)
     stale = RelatedState.objects.filter(stale=True, stale_since__lte=cutoff).values_list(
         "pk", flat=True
@@ -710,7 +710,7 @@ def enqueue_regeneration(page_ids):
     from explainers.tasks import regenerate_related as task
 
     now = timezone.now()
-    expired = now - timedelta(seconds=getattr(settings, "RELATED_STORIES_QUEUE_TTL", 120))
+    expired = now - timedelta(seconds=settings.RELATED_STORIES_QUEUE_TTL)
     free = RelatedState.objects.filter(page_id__in=list(page_ids), stale=True).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=expired)
     )
@@ -718,7 +718,7 @@ def enqueue_regeneration(page_ids):
     if not to_send:
         return []
     RelatedState.objects.filter(page_id__in=to_send).update(queued_at=now)
-    delay = getattr(settings, "RELATED_STORIES_DELAY", 2)
+    delay = settings.RELATED_STORIES_DELAY
     try:
         for start in range(0, len(to_send), BATCH_SIZE):
             task.apply_async(

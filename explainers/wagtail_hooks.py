@@ -17,10 +17,10 @@ from explainers.guard import refusals_for_pages, refusals_message
 from explainers.models import ExplainerPage
 from explainers.models.pages import PUBLISH_REFUSED
 from explainers.workflow import ExplainerWorkflowActionView
-from newsroom.actions.claims import LIVE_CITATIONS_HOOK
-from newsroom.audit import AUDIT_CHECKS_HOOK
-from newsroom.ids import BulkActionIdsChecked, parse_id
-from newsroom.models import Source
+from newsroom.desk.actions.claims import LIVE_CITATIONS_HOOK
+from newsroom.desk.audit import AUDIT_CHECKS_HOOK
+from newsroom.desk.ids import BulkActionIdsChecked, parse_id
+from newsroom.desk.models import Source
 
 
 class ExplainerPageViewSet(PageViewSet):

@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from explainers import views as explainer_views
 from explainers.feeds import CorrectionsFeed, ExplainersAtomFeed, ExplainersFeed
-from newsroom.api_urls import urlpatterns as api_urlpatterns
+from newsroom.api import urlpatterns as api_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

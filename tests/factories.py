@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from newsroom.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
 
 SAMPLE_BODY = (
     "The Kremlin said on 21 December that Putin was ready for dialogue with Macron.\n\n"

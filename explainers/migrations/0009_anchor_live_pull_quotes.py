@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from newsroom.anchoring import anchor_quote
+from newsroom.desk.anchoring import anchor_quote
 
 
 def anchor_live_pull_quotes(apps, schema_editor):

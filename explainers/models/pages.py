@@ -149,7 +149,7 @@ class ExplainerPage(Page):
 
     def cited_claims(self):
         """The claims the body cites, as a queryset."""
-        from newsroom.models import Claim
+        from newsroom.desk.models import Claim
 
         return Claim.objects.filter(pk__in=self.cited_claim_ids())
 

@@ -6,7 +6,7 @@ from django.utils.dateformat import format as format_date
 
 from explainers import jsonld
 from explainers.evidence import safe_url
-from newsroom.models import Claim, Source
+from newsroom.desk.models import Claim, Source
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "newsroom",
+    "newsroom.desk",
     "explainers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -115,6 +115,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Newsroom"
+# The most items one answer of the pages API lists (Wagtail's own default).
+WAGTAILAPI_LIMIT_MAX = 20
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False

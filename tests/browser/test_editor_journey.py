@@ -12,8 +12,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from explainers.models import ExplainerIndexPage, ExplainerPage
-from newsroom.models import Claim, Source
-from newsroom.verification import verify_claim
+from newsroom.desk.models import Claim, Source
+from newsroom.desk.verification import verify_claim
 from tests.browser.conftest import log_in
 from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, explainer_page
 

@@ -5,8 +5,8 @@ import pytest
 from django.utils.text import slugify
 
 from explainers.models import ExplainerIndexPage, ExplainerPage
-from newsroom.models import Claim, Evidence
-from newsroom.verification import verify_claim
+from newsroom.desk.models import Claim, Evidence
+from newsroom.desk.verification import verify_claim
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 TRANSCRIPT_BODY = (

@@ -5,7 +5,7 @@ import json
 from django.utils.text import slugify
 
 from explainers.models import ExplainerIndexPage, ExplainerPage, RelatedStory
-from newsroom.models import Claim, Evidence
+from newsroom.desk.models import Claim, Evidence
 from tests.factories import ClaimFactory, OutletFactory, SourceFactory
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from explainers.models import Correction, ExplainerPage, PullQuote
-from newsroom.models import AuditRun, Claim, Evidence, Source
+from newsroom.desk.models import AuditRun, Claim, Evidence, Source
 from tests.explainers.conftest import claim_block, make_explainer
 
 pytestmark = pytest.mark.django_db

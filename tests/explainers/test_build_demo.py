@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Revision
 
 from explainers.models import ExplainerPage
-from newsroom.models import Claim, Evidence, Verification
+from newsroom.desk.models import Claim, Evidence, Verification
 
 pytestmark = pytest.mark.django_db
 

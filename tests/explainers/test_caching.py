@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from newsroom.models import Source
+from newsroom.desk.models import Source
 from tests.explainers.conftest import claim_block, make_explainer
 from tests.explainers.test_publish_guard import edit_form_data
 

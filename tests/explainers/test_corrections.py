@@ -16,9 +16,9 @@ from wagtail.models import PageViewRestriction, WorkflowState
 
 from explainers import corrections
 from explainers.models import Correction, ExplainerPage
-from newsroom.models import Claim
-from newsroom.signals import claim_reworded, claim_status_changed, claim_withdrawn
-from newsroom.verification import flag_for_recheck, verify_claim
+from newsroom.desk.models import Claim
+from newsroom.desk.signals import claim_reworded, claim_status_changed, claim_withdrawn
+from newsroom.desk.verification import flag_for_recheck, verify_claim
 from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from explainers.jsonld import dumps, first_appearance
-from newsroom.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 
 pytestmark = pytest.mark.django_db

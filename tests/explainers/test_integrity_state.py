@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from explainers.models import ExplainerPage
-from newsroom.audit import all_findings
-from newsroom.importing.importer import SourceImporter
-from newsroom.models import Claim, Evidence, Outlet, Source
-from newsroom.verification import VerificationError, verify_claim
+from newsroom.desk.audit import all_findings
+from newsroom.desk.importing.importer import SourceImporter
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.verification import VerificationError, verify_claim
 from tests.explainers.conftest import explainer_index
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish

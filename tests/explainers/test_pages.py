@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from explainers.blocks import PullQuoteBlock
-from newsroom.models import Claim, Source
+from newsroom.desk.models import Claim, Source
 from tests.explainers.conftest import (
     cited,
     claim_block,
@@ -325,7 +325,7 @@ def test_source_dates_are_no_more_precise_than_the_source(
 
 
 def test_a_claim_needing_recheck_shows_no_stale_decision_date(client, verified_claim):
-    from newsroom.verification import flag_for_recheck
+    from newsroom.desk.verification import flag_for_recheck
 
     page = make_explainer(body=[claim_block(verified_claim, show_as_unverified=True)])
     decided = soup_of(client, page).select_one(f"#claim-{verified_claim.pk} .claim-meta")

@@ -8,7 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from explainers.guard import PublishRefused
 from explainers.models import ExplainerPage
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.conftest import (
     claim_block,
     claim_with_evidence,

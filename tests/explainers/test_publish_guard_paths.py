@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from explainers.models import ExplainerPage
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.conftest import claim_block, explainer_index, make_explainer, verified
 
 pytestmark = pytest.mark.django_db

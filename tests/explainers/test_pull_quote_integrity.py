@@ -11,7 +11,7 @@ from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import rich_text
 
 from explainers.models import Correction, ExplainerPage, PullQuote
-from newsroom.models import Source
+from newsroom.desk.models import Source
 from tests.explainers.conftest import claim_block, make_explainer
 from tests.explainers.test_publish_guard import page_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish, messages_of

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.conftest import cited, claim_block, claim_with_evidence, make_explainer
 from tests.factories import SourceFactory
 

@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from explainers import related
 from explainers.models import ExplainerIndexPage, RelatedState, RelatedStory, RelatedStoryChoice
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.related_site import explainer, section, widget
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from explainers.tasks import publish_scheduled
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 from tests.newsroom.test_verification_edits import edit_data
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from explainers.guard import PublishRefused
 from explainers.models import ExplainerPage
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 
@@ -87,7 +87,7 @@ def test_readers_see_the_published_wording_not_a_saved_draft(client, verified_cl
 def test_last_verified_counts_only_claims_verified_now(client, author, verifier):
     from datetime import datetime, timedelta
 
-    from newsroom.verification import flag_for_recheck
+    from newsroom.desk.verification import flag_for_recheck
 
     older = verified(claim_with_evidence(author, statement="Older decision."), verifier)
     newer = verified(claim_with_evidence(author, statement="Newer decision."), verifier)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from newsroom.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """anchor_quote: a quote anchors only word for word, up to harmless differences in spacing,
 quote marks, dashes and case; a near-match is a hint for the editor, never an anchor."""
 
-from newsroom.anchoring import anchor_quote, closest_passage, refusal_message
+from newsroom.desk.anchoring import anchor_quote, closest_passage, refusal_message
 from tests.factories import SourceFactory
 
 MACRON = (
@@ -52,11 +52,11 @@ def test_the_migration_unanchors_quotes_that_only_matched_approximately(db, edit
 
     from django.apps import apps
 
-    from newsroom.models import Claim, Evidence
-    from newsroom.verification import verify_claim
+    from newsroom.desk.models import Claim, Evidence
+    from newsroom.desk.verification import verify_claim
     from tests.factories import ClaimFactory, EvidenceFactory
 
-    migration = import_module("newsroom.migrations.0005_evidence_word_for_word")
+    migration = import_module("newsroom.desk.migrations.0005_evidence_word_for_word")
     claim = ClaimFactory(created_by=editor)
     near = EvidenceFactory(claim=claim)
     verify_claim(claim, verifier, Claim.Status.VERIFIED, "One outlet.", single_source=True)

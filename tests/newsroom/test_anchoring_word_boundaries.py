@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from explainers.blocks import PullQuoteBlock
-from newsroom.anchoring import anchor_quote, on_word_boundaries
-from newsroom.models import Claim, Evidence, Source
-from newsroom.verification import verify_claim
+from newsroom.desk.anchoring import anchor_quote, on_word_boundaries
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.verification import verify_claim
 from tests.factories import ClaimFactory, SourceFactory
 from tests.newsroom.test_evidence_word_for_word import add_claim
 

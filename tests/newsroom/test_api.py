@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, explainer_page
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_a_repeated_request_is_served_from_the_cache(client, assert_max_queries)
 
 
 def test_a_decision_is_visible_on_the_next_request(client, editor, verifier):
-    from newsroom.verification import verify_claim
+    from newsroom.desk.verification import verify_claim
 
     claim = ClaimFactory(created_by=editor)
     EvidenceFactory(claim=claim)
@@ -320,7 +320,7 @@ def test_a_claim_leaves_the_api_when_its_last_public_explainer_is_unpublished(cl
 
 
 def test_each_quote_comes_with_the_exact_passage_it_is_anchored_at(client):
-    from newsroom.models import Evidence
+    from newsroom.desk.models import Evidence
 
     claim = verified_claim()
     EvidenceFactory(
@@ -354,8 +354,8 @@ def test_a_write_that_sends_no_signal_shows_once_the_probe_interval_passes(clien
 
     from django.utils import timezone
 
-    from newsroom.api import CHANGE_PROBE_SECONDS
-    from newsroom.models import Source
+    from explainers.api import CHANGE_PROBE_SECONDS
+    from newsroom.desk.models import Source
 
     claim = verified_claim(statement="Before.")
     assert client.get(f"/api/claims/{claim.pk}/").json()["statement"] == "Before."
@@ -372,7 +372,7 @@ def test_a_write_that_sends_no_signal_shows_once_the_probe_interval_passes(clien
 def test_the_probe_is_cleared_again_once_a_write_commits(django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from newsroom.api import CHANGE_KEY, clear_latest_change
+    from explainers.api import CHANGE_KEY, clear_latest_change
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         claim = verified_claim()

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 
+from explainers.api import CHANGE_KEY
 from explainers.models import ExplainerPage
-from newsroom.api import CHANGE_KEY
 from tests.newsroom.test_api import verified_claim
 
 pytestmark = pytest.mark.django_db

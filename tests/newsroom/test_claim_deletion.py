@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, explainer_page
 
 pytestmark = pytest.mark.django_db

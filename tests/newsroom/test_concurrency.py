@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 from wagtail.models import ModelLogEntry
 
-from newsroom.models import Claim, Verification
-from newsroom.verification import VerificationError, verification_version, verify_claim
+from newsroom.desk.models import Claim, Verification
+from newsroom.desk.verification import VerificationError, verification_version, verify_claim
 from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
 
 # serialized_rollback restores what the data migrations made (the groups) after the flush,

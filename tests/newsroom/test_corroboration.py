@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from newsroom.models import Claim, Evidence
+from newsroom.desk.models import Claim, Evidence
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

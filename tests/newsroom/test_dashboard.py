@@ -4,7 +4,7 @@ disputed, each linking to its claims."""
 import pytest
 from django.urls import reverse
 
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

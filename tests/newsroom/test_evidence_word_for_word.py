@@ -8,8 +8,8 @@ from django.urls import reverse
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from explainers.blocks import PullQuoteBlock
-from newsroom.models import Claim, Evidence
-from newsroom.verification import verification_version
+from newsroom.desk.models import Claim, Evidence
+from newsroom.desk.verification import verification_version
 from tests.explainers.conftest import claim_block, make_explainer
 from tests.factories import ClaimFactory, SourceFactory
 

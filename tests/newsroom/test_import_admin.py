@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from newsroom.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 from tests.factories import EvidenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

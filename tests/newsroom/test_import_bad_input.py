@@ -7,7 +7,7 @@ import codecs
 import pytest
 from wagtail.models import ModelLogEntry, Revision
 
-from newsroom.models import Outlet, Source
+from newsroom.desk.models import Outlet, Source
 
 pytestmark = pytest.mark.django_db
 

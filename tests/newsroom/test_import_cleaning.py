@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsroom.importing.body import assemble_body
-from newsroom.importing.cleaning import clean, noise_reason, split_lines
-from newsroom.importing.reading import UnreadableSource, decode
+from newsroom.desk.importing.body import assemble_body
+from newsroom.desk.importing.cleaning import clean, noise_reason, split_lines
+from newsroom.desk.importing.reading import UnreadableSource, decode
 
 LINES = st.one_of(
     st.text(max_size=120),
@@ -89,7 +89,7 @@ def test_story_lines_are_not_noise(line):
 def test_cleaning_on_every_core_gives_the_same_sources(monkeypatch):
     from django.conf import settings as django_settings
 
-    from newsroom.importing import importer
+    from newsroom.desk.importing import importer
 
     texts = [
         path.read_text() for path in sorted((django_settings.BASE_DIR / "seeds").glob("*.txt"))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from newsroom.models import Outlet, Source
+from newsroom.desk.models import Outlet, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_imported_sources_are_searchable_logged_and_referenced(seeds):
 
 
 def test_terminal_gets_a_progress_bar_and_the_summary(run_import, monkeypatch):
-    from newsroom.management.commands.import_sources import Command
+    from newsroom.desk.management.commands.import_sources import Command
 
     monkeypatch.setattr(Command, "_on_terminal", lambda self: True)
     status, out, _ = run_import(SEEDS)

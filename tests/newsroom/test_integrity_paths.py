@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from newsroom.models import Claim, Evidence, Outlet, Source
-from newsroom.verification import verify_claim
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.verification import verify_claim
 from tests.explainers.related_site import explainer
 from tests.factories import ClaimFactory, OutletFactory, SourceFactory, source_form_data
 from tests.newsroom.test_reimport_recheck import SAID, TEXT

@@ -3,8 +3,8 @@ words: a quote the new body has only approximately is lost."""
 
 import pytest
 
-from newsroom.actions.sources import reanchor_evidence
-from newsroom.models import Claim, Evidence
+from newsroom.desk.actions.sources import reanchor_evidence
+from newsroom.desk.models import Claim, Evidence
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from explainers.models import ExplainerPage, RelatedState
-from newsroom.importing.restoring import restore_line
-from newsroom.models import Claim, Evidence, Source
-from newsroom.verification import verification_problems, verify_claim
+from newsroom.desk.importing.restoring import restore_line
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.verification import verification_problems, verify_claim
 from tests.explainers.related_site import explainer
 from tests.factories import ClaimFactory
 

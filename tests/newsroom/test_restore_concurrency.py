@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from newsroom.importing.restoring import restore_line
-from newsroom.models import Source
+from newsroom.desk.importing.restoring import restore_line
+from newsroom.desk.models import Source
 from tests.newsroom.test_concurrency import Worker
 from tests.newsroom.test_reimport_recheck import TEXT
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from newsroom.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 from tests.factories import EvidenceFactory
 
 pytestmark = pytest.mark.django_db

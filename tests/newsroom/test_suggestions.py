@@ -7,8 +7,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from newsroom.models import Claim, Source
-from newsroom.suggestions import sentences, suggest_evidence
+from newsroom.desk.models import Claim, Source
+from newsroom.desk.suggestions import sentences, suggest_evidence
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

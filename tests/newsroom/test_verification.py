@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from newsroom.models import Claim, Evidence, Verification
-from newsroom.verification import VerificationError, verification_version, verify_claim
+from newsroom.desk.models import Claim, Evidence, Verification
+from newsroom.desk.verification import VerificationError, verification_version, verify_claim
 from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

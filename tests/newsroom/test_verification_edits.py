@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from newsroom.models import Claim, Evidence
-from newsroom.verification import verify_claim
+from newsroom.desk.models import Claim, Evidence
+from newsroom.desk.verification import verify_claim
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 from tests.newsroom.test_verification import claim_with_evidence, url
 

@@ -5,7 +5,7 @@ another verifier can. Everything goes through the admin's views."""
 import pytest
 from django.test import Client
 
-from newsroom.models import Claim
+from newsroom.desk.models import Claim
 from tests.factories import SourceFactory, UserFactory
 from tests.newsroom.test_verification import claim_with_evidence, decide, problems, url
 from tests.newsroom.test_verification_edits import add_evidence, edit_data

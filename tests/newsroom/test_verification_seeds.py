@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from newsroom.models import Claim, Evidence, Source
-from newsroom.suggestions import suggest_evidence
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.suggestions import suggest_evidence
 from tests.factories import ClaimFactory
 from tests.newsroom.test_verification import decide, problems
 

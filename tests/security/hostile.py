@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.core.management import call_command
 from django.urls import reverse
 
-from newsroom.models import Claim, Source
-from newsroom.verification import verify_claim
+from newsroom.desk.models import Claim, Source
+from newsroom.desk.verification import verify_claim
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from wagtail.models import Page, Revision
 
 from explainers.models import RelatedStoryChoice
-from newsroom.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from tests.explainers.test_publish_guard import edit_form_data
 from tests.newsroom.test_verification_edits import edit_data
 from tests.security.test_permission_matrix import (

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Revision
 
-from newsroom.importing import importer as importing
-from newsroom.importing.importer import FAILED, IMPORTED, SourceImporter
-from newsroom.models import Outlet, Source
+from newsroom.desk.importing import importer as importing
+from newsroom.desk.importing.importer import FAILED, IMPORTED, SourceImporter
+from newsroom.desk.models import Outlet, Source
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from wagtail.models import PageViewRestriction, Workflow
 
-from newsroom.models import Claim, Evidence, Outlet, Source
-from newsroom.verification import verification_version, verify_claim
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.verification import verification_version, verify_claim
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from explainers.models import ExplainerIndexPage, ExplainerPage
-from newsroom.models import Claim, Evidence, Source
-from newsroom.verification import VerificationError, verify_claim
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.verification import VerificationError, verify_claim
 
 ONE_INDIA = "seeds/000_a45109ac8b8cbc6e.txt"
 BREAKING = "seeds/001_13bdae42f34699c2.txt"

@@ -1,0 +1,104 @@
+"""What keeps related-stories widgets current: each change that can alter a widget refreshes
+the index and marks the affected widgets stale in its own transaction (see related/).
+And what writes corrections: the desk's signals of changes readers see (corrections.py)."""
+
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
+from django.dispatch import receiver
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+from explainers import corrections, pull_quotes, related, search_index
+from explainers.models import ExplainerPage, RelatedFeature
+from newsroom.desk.models import Claim, Source
+from newsroom.desk.signals import (
+    claim_reworded,
+    claim_status_changed,
+    claim_withdrawn,
+    source_text_changed,
+)
+
+
+@receiver(page_published, sender=ExplainerPage)
+@receiver(page_unpublished, sender=ExplainerPage)
+def explainer_published_or_unpublished(sender, instance, **kwargs):
+    related.refresh_pages({instance.pk})
+
+
+@receiver(published, sender=Claim)
+@receiver(unpublished, sender=Claim)
+def claim_published_or_withdrawn(sender, instance, **kwargs):
+    # Site search finds a page by its live claims' words: they may have changed or gone.
+    search_index.reindex_explainers_citing(instance.pk)
+
+
+@receiver(post_page_move)
+def section_moved(sender, instance, **kwargs):
+    # A move changes URLs below the page, and may put them inside a private section.
+    related.refresh_pages(related.explainers_within(instance))
+
+
+@receiver(pre_delete, sender=Page)
+@receiver(pre_delete, sender=ExplainerPage)
+def explainer_deleted(sender, instance, **kwargs):
+    # Before the rows go: which widgets show this page? Its own rows cascade with it.
+    showing = related.pages_showing({instance.pk}) - {instance.pk}
+    related.mark_stale(showing)
+    related.schedule_regeneration(showing)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, instance, **kwargs):
+    related.refresh_pages(related.explainers_within(instance.page))
+
+
+# What must change on a cited claim or source before a widget citing it can differ: the
+# field to watch, and what kind of feature it is cited as.
+WATCHED_FIELDS = {
+    Claim: ("status", RelatedFeature.Kind.CLAIM),
+    Source: ("content_hash", RelatedFeature.Kind.SOURCE),
+}
+
+
+@receiver(post_init, sender=Claim)
+@receiver(post_init, sender=Source)
+def remember_watched_field(sender, instance, **kwargs):
+    field, _kind = WATCHED_FIELDS[sender]
+    # __dict__, so that a deferred field is not loaded just to be remembered.
+    instance._related_seen = instance.__dict__.get(field)
+
+
+@receiver(post_save, sender=Claim)
+@receiver(post_save, sender=Source)
+def watched_field_changed(sender, instance, created, **kwargs):
+    field, kind = WATCHED_FIELDS[sender]
+    previous, instance._related_seen = instance._related_seen, getattr(instance, field)
+    if created or previous == instance._related_seen:
+        return
+    related.refresh_pages(related.pages_citing(kind, instance.pk))
+
+
+@receiver(claim_status_changed, sender=Claim)
+def claim_status_corrected(sender, claim, previous, status, note="", user=None, **kwargs):
+    corrections.record_claim_status_change(claim, previous, status, note, user)
+
+
+@receiver(claim_withdrawn, sender=Claim)
+def claim_withdrawal_corrected(sender, claim, note="", user=None, **kwargs):
+    corrections.record_claim_withdrawn(claim, note, user)
+
+
+@receiver(claim_reworded, sender=Claim)
+def claim_rewording_corrected(sender, claim, previous_statement, statement, user=None, **kwargs):
+    corrections.record_claim_reworded(claim, previous_statement, statement, user)
+
+
+@receiver(page_published, sender=ExplainerPage)
+@receiver(page_unpublished, sender=ExplainerPage)
+def pull_quotes_follow_live_content(sender, instance, **kwargs):
+    pull_quotes.sync_pull_quotes(instance)
+
+
+@receiver(source_text_changed, sender=Source)
+def source_text_changed_recheck_pull_quotes(sender, source, user=None, **kwargs):
+    pull_quotes.recheck_pull_quotes(source, user=user)

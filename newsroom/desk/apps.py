@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    """The evidence desk: outlets, sources, claims, evidence and their import. Its label
+    stays "newsroom", from the days it was the project package too, so its tables,
+    migrations, permissions and content types carry on unchanged."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "newsroom.desk"
+    label = "newsroom"
+    verbose_name = "Evidence desk"

@@ -1,0 +1,93 @@
+"""Admin forms for claims: the snippet edit form and the verification form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from newsroom.desk.ids import FormIdsChecked
+
+
+def decision_choices():
+    # Imported here because the Claim model imports this module for its edit form.
+    from newsroom.desk.models import Claim
+
+    return [
+        (Claim.Status.VERIFIED, "Verified"),
+        (Claim.Status.DISPUTED, "Disputed"),
+        (Claim.Status.FALSE, "False"),
+        (Claim.Status.UNVERIFIED, "Reopen: back to unverified"),
+    ]
+
+
+class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
+    """The claim's edit form. An evidence row may only ever be one of this claim's own:
+    a posted id of another claim's evidence is refused, not quietly turned into a copy, and
+    an id that cannot exist (an evidence row's, a source's) is refused as a form error.
+
+    Publishing a change to the statement or evidence of a decided claim that live
+    explainers cite returns it to unverified on those pages: the editor must say why, in a
+    correction note readers see."""
+
+    correction_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For readers of the live explainers citing this claim, when a change you "
+        "publish alters what they see (required if it takes a decided claim back to unverified).",
+    )
+
+    id_fields = (r"evidence-\d+-source",)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("evidence")
+        if formset is None:
+            return cleaned_data
+        self.check_evidence_ids(formset)
+        if self.needs_correction_note(formset) and not cleaned_data.get("correction_note"):
+            self.add_error(
+                "correction_note",
+                "This claim is decided and live explainers cite it: publishing this change "
+                "returns it to unverified there. Write a correction note for their readers.",
+            )
+        return cleaned_data
+
+    def needs_correction_note(self, formset):
+        from newsroom.desk.actions.claims import live_citations
+        from newsroom.desk.models import Claim
+
+        claim = self.instance
+        if not (claim.pk and self.data.get("action-publish")):
+            return False
+        if claim.status not in Claim.DECIDED or not claim.live:
+            return False
+        if not ("statement" in self.changed_data or formset.has_changed()):
+            return False
+        return bool(live_citations([claim.pk]))
+
+    def check_evidence_ids(self, formset):
+        from newsroom.desk.models import Evidence
+
+        rows = Evidence.objects.filter(claim_id=self.instance.pk) if self.instance.pk else []
+        own = {str(row.pk) for row in rows}
+        for form in formset.forms:
+            posted = form.data.get(form.add_prefix("id"), "")
+            if posted and str(posted) not in own:
+                raise ValidationError(
+                    "An evidence row refers to a quote that is not this claim's. "
+                    "Reload the page and try again; nothing was saved."
+                )
+
+
+class VerificationForm(forms.Form):
+    status = forms.ChoiceField(choices=decision_choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Readers see this note with the claim's status.",
+    )
+    single_source = forms.BooleanField(
+        required=False,
+        label="Single source",
+        help_text="Verified on one outlet's word; the note must say so, and readers see it.",
+    )
+    seen_version = forms.CharField(widget=forms.HiddenInput, max_length=100)

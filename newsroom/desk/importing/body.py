@@ -1,0 +1,41 @@
+"""The body of a source from the lines of its text that the importer kept."""
+
+import re
+
+from newsroom.desk.importing.transcripts import assemble_transcript
+
+_OPEN_SENTENCE = re.compile(r"[^.!?:;\"”’)\]]$")
+_ROW = re.compile(r"^(?:[-*•–]\s+|\d+[.)]\s+|\|)")
+
+
+def assemble_body(lines, excluded, transcript=False):
+    """Join the kept lines into the body: blank lines and one-paragraph-per-line text make
+    paragraphs, list items and table rows stay one per line, and hard-wrapped lines are
+    rejoined. Returns (body, segments)."""
+    kept = [line for line in lines if line.blank or line.number not in excluded]
+    if transcript:
+        return assemble_transcript(kept)
+    blocks, block = [], []
+    for line in kept:
+        if line.blank:
+            if block:
+                blocks.append(block)
+            block = []
+        else:
+            block.append(line.content)
+    if block:
+        blocks.append(block)
+    return "\n\n".join(_join_block(block) for block in blocks), []
+
+
+def _join_block(block):
+    text = block[0]
+    for previous, line in zip(block, block[1:], strict=False):
+        if _ROW.match(previous) and _ROW.match(line):
+            separator = "\n"
+        elif _OPEN_SENTENCE.search(previous) and line[:1].islower():
+            separator = " "
+        else:
+            separator = "\n\n"
+        text += separator + line
+    return text

@@ -1,0 +1,329 @@
+"""Which lines of a captured page are the story, and which are noise around it.
+
+Each rule names a *class* of noise that news pages share (site chrome, hashtag walls,
+tracking codes, reader prompts, comment widgets, photo credits, author bios, stray markup,
+teasers after the article's end), judged from a line's shape rather than its exact words,
+because every site words its chrome differently. Every line kept out of the body is kept,
+with its line number and the reason, so an editor can check the importer and restore it.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from newsroom.desk.importing.transcripts import TIMESTAMP
+
+NO_WORDS = "no words: stray symbols or markup"
+STRAY_MARKUP = "stray markup"
+HASHTAGS = "hashtag wall"
+TRACKING = "tracking code"
+READING_TIME = "reading time (site chrome)"
+SKIP_LINK = "skip link (site chrome)"
+SHORT_LABEL = "short label, not a sentence (site chrome, section name or byline)"
+CHROME = "site navigation or widget (site chrome)"
+CAPTION = "photo caption or credit"
+COMMENTS = "comment widget"
+READER_PROMPT = "prompt addressing the reader"
+AUTHOR_BIO = "author bio"
+AFTER_END = "after the end of the article (other stories, widgets)"
+HEADLINE = "headline (used as the title)"
+ALT_HEADLINE = "another headline before the article (alternative title or repeat)"
+UNRELATED_HEADLINE = "headline of an unrelated story spliced into the article"
+DESCRIPTION = "video description before the transcript (not part of what is said)"
+
+# Reasons that, once the article has begun, mean it has ended: what follows is the
+# page around it, not more of the story.
+END_MARKERS = {COMMENTS, READER_PROMPT, AUTHOR_BIO, CHROME}
+
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_LETTER = re.compile(r"[^\W\d_]")
+_MARKUP = re.compile(r"^(?:</?[a-zA-Z][^<>]*/?>|/?>|<!--.*-->|<[^<>]*|[^<>]*/>)$")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_LIST_ITEM = re.compile(r"^(?:[-*•–]\s+|\d+[.)]\s+)")
+_READING_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.I)
+_SKIP_LINK = re.compile(r"^skip to\b", re.I)
+_CAPTION_LABEL = re.compile(
+    r"^(?:photo|photos|image|picture|photograph|illustration|credit|credits|"
+    r"photo credit|image credit|source of photo)\s*(?:\([^)]*\))?\s*:",
+    re.I,
+)
+_CREDIT_TAIL = re.compile(
+    r"\((?=[^()]*(?:/|\bvia\b|\bphoto\b|\bimages?\b|\bAFP\b|\bReuters\b|\bAP\b|\bEPA\b|"
+    r"\bGetty\b|\bShutterstock\b|\bTASS\b|\bcourtesy\b))[^()]*\)\s*$",
+    re.I,
+)
+_COMMENT_WIDGET = re.compile(
+    r"\b(?:trackbacks?|pingbacks?)\b|"
+    r"\bcomments?\b.*\b(?:closed|disabled|policy)\b|"
+    r"^(?:be the first to comment|add (?:a|your) comment|leave a (?:comment|reply)|"
+    r"post a comment|view comments|show comments|load comments|\d+\s+comments?)\b",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:subscribe|download|sign up|signup|follow us|join us|join our|like us|"
+    r"share (?:this|your)|stay with us|stay tuned|click|tap|watch (?:the|our) (?:full|latest))\b|"
+    r"\bnever miss\b|\bour (?:newsletter|app|channel)\b",
+    re.I,
+)
+_ADDRESSES_READER = re.compile(
+    r"^(?:dear )?readers?\s*[,:]|^(?:what do you think|tell us|let us know|"
+    r"we want to hear|what(?:'s| is) your (?:view|take|opinion|assessment))\b",
+    re.I,
+)
+_AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2} (?:is|was|has been|joined)\b.{0,120}?"
+    r"\b(?:reporter|journalist|correspondent|editor|writer|columnist|producer|"
+    r"contributor|freelancer|news desk)\b",
+)
+_CHROME_WORDS = re.compile(
+    r"\b(?:read more|show more|load more|see more|more stories|news feed|newsfeed|"
+    r"recommended|related (?:stories|articles|news|posts)|most read|trending|"
+    r"advertisement|sponsored|newsletter|sign in|log in|cookies?|privacy policy|"
+    r"terms of (?:use|service)|all rights reserved|share on|follow on|back to top|"
+    r"main menu|play video|watch video|listen to (?:this|the) article|avatar)\b",
+    re.I,
+)
+_KICKER = re.compile(
+    r"^(?:breaking(?: news)?|exclusive|live|update[d]?|watch|video|opinion|analysis|"
+    r"explainer|just in)\s*[:|–—-]\s+",
+    re.I,
+)
+# Words too common to say what a story is about.
+_COMMON_WORDS = (
+    "about above after again against also among and are because been before being between "
+    "both but can could did does doing down during each few for from further had has have "
+    "having her here hers him his how into its itself just more most must not now off once "
+    "only other our out over own same she should some such than that the their them then "
+    "there these they this those through too under until very was were what when where "
+    "which while who whom why will with would you your says said new"
+)
+_STOPWORDS = frozenset(_COMMON_WORDS.split())
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the imported text: `content` is what a reader would read of it."""
+
+    number: int
+    text: str
+    content: str
+    timestamp: str = ""
+
+    @property
+    def blank(self):
+        return not self.content
+
+
+@dataclass
+class Cleaning:
+    """What the importer made of a text: the lines, the title, and what it set aside."""
+
+    lines: list
+    title: str
+    transcript: bool
+    set_aside: list = field(default_factory=list)
+
+    @property
+    def excluded(self):
+        return {entry["line"] for entry in self.set_aside}
+
+
+def split_lines(text, transcript=None):
+    """The text's lines, with a transcript's timestamps taken off into `timestamp`."""
+    raw_lines = text.split("\n")
+    if transcript is None:
+        transcript = looks_like_transcript(raw_lines)
+    lines = []
+    for number, raw in enumerate(raw_lines, start=1):
+        content, stamp = raw.strip(), ""
+        match = TIMESTAMP.match(content) if transcript else None
+        if match:
+            stamp, content = match.group("stamp"), content[match.end() :].strip()
+        content = re.sub(r"^#{1,6}\s+", "", content)
+        lines.append(Line(number, raw, content, stamp))
+    return lines
+
+
+def looks_like_transcript(raw_lines):
+    stamped = sum(1 for raw in raw_lines if TIMESTAMP.match(raw.strip()))
+    filled = sum(1 for raw in raw_lines if raw.strip())
+    return stamped >= 3 and stamped >= 0.3 * filled
+
+
+def clean(text):
+    """Decide, line by line, what belongs to the story; see the module docstring."""
+    lines = split_lines(text)
+    transcript = any(line.timestamp for line in lines)
+    reasons = {}
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        reason = noise_reason(line, lines[index - 1] if index else None)
+        if reason:
+            reasons[line.number] = reason
+    _mark_after_end(lines, reasons)
+    if transcript:
+        _mark_description(lines, reasons)
+        title = _title_from_prose(lines)
+    else:
+        title = _mark_headlines(lines, reasons)
+        _mark_unrelated_headlines(lines, reasons)
+    set_aside = [
+        {"line": line.number, "text": line.text.strip(), "reason": reasons[line.number]}
+        for line in lines
+        if line.number in reasons
+    ]
+    return Cleaning(lines=lines, title=title, transcript=transcript, set_aside=set_aside)
+
+
+def noise_reason(line, previous=None):
+    """Why a line on its own is noise, or "" when it may be part of the story."""
+    content = line.content
+    if _TABLE_RULE.match(content) and previous is not None and previous.content.startswith("|"):
+        return ""
+    if _MARKUP.match(content) and not _is_prose(content):
+        return STRAY_MARKUP
+    if not _LETTER.search(content):
+        return NO_WORDS
+    words = content.split()
+    hashtags = sum(1 for word in words if word.startswith("#") and len(word) > 1)
+    if hashtags >= 2 and hashtags >= 0.5 * len(words):
+        return HASHTAGS
+    if len(words) == 1 and _is_code(content):
+        return TRACKING
+    if _READING_TIME.match(content):
+        return READING_TIME
+    if _SKIP_LINK.match(content):
+        return SKIP_LINK
+    if _CAPTION_LABEL.match(content) or _CREDIT_TAIL.search(content):
+        return CAPTION
+    if _COMMENT_WIDGET.search(content):
+        return COMMENTS
+    if _ADDRESSES_READER.search(content) or _CALL_TO_ACTION.search(content):
+        return READER_PROMPT
+    if _AUTHOR_BIO.match(content) and len(words) < 120:
+        return AUTHOR_BIO
+    if _is_label(content) and _CHROME_WORDS.search(content):
+        return CHROME
+    if len(words) <= 3 and _is_label(content):
+        return SHORT_LABEL
+    return ""
+
+
+def _is_code(token):
+    letters = len(_LETTER.findall(token))
+    return (
+        bool(re.search(r"\d", token))
+        and bool(re.search(r"[~|=_.#/]", token))
+        and (letters <= len(token) / 2)
+    )
+
+
+def _is_label(content):
+    """A line that is not a sentence: no sentence punctuation, not a list item or table row."""
+    return not (
+        _SENTENCE_END.search(content) or _LIST_ITEM.match(content) or content.startswith("|")
+    )
+
+
+def _is_prose(content):
+    return len(content.split()) >= 8 and bool(_SENTENCE_END.search(content))
+
+
+def _is_headline(content):
+    words = content.split()
+    return (
+        3 <= len(words) <= 30
+        and len(content) <= 250
+        and content[0].isupper()
+        and not re.search(r"[.,;:]$", content)
+        and not _LIST_ITEM.match(content)
+        and not content.startswith("|")
+    )
+
+
+def _kept(lines, reasons):
+    return [line for line in lines if not line.blank and line.number not in reasons]
+
+
+def _mark_after_end(lines, reasons):
+    """Once the story has begun, an end-of-article marker (comments, a prompt to the
+    reader, the author's bio, "Read more") ends it: what follows is the page around it."""
+    prose_seen, ended = 0, False
+    for line in lines:
+        if line.blank:
+            continue
+        reason = reasons.get(line.number)
+        if ended:
+            reasons.setdefault(line.number, AFTER_END)
+        elif reason in END_MARKERS and prose_seen >= 2:
+            ended = True
+        elif not reason and _is_prose(line.content):
+            prose_seen += 1
+
+
+def _mark_description(lines, reasons):
+    first_stamp = next((line.number for line in lines if line.timestamp), None)
+    for line in lines:
+        if line.number >= first_stamp:
+            break
+        if not line.blank:
+            reasons.setdefault(line.number, DESCRIPTION)
+
+
+def _mark_headlines(lines, reasons):
+    """The first headline before the story's second paragraph is the title; any other
+    headline before the story (a repeat, an alternative title) is set aside with it."""
+    prose_seen, title = 0, ""
+    for line in _kept(lines, reasons):
+        if _is_prose(line.content):
+            prose_seen += 1
+            if prose_seen >= 2:
+                break
+            continue
+        if not _is_headline(line.content):
+            continue
+        if not title:
+            title = _KICKER.sub("", line.content).strip()
+            reasons[line.number] = HEADLINE
+        elif prose_seen == 0 or _same_words(line.content, title):
+            reasons[line.number] = ALT_HEADLINE
+    return title or _title_from_prose(lines)
+
+
+def _same_words(first, second):
+    return _content_words(first) == _content_words(second)
+
+
+def _mark_unrelated_headlines(lines, reasons):
+    """A headline-shaped line inside the story that shares no subject with it is another
+    story's headline (a "read also" link whose label lost its link)."""
+    kept = _kept(lines, reasons)
+    for line in kept:
+        if not _is_headline(line.content) or _SENTENCE_END.search(line.content):
+            continue
+        words = _content_words(line.content)
+        if len(words) < 3:
+            continue
+        rest = set()
+        for other in kept:
+            if other.number != line.number:
+                rest |= _content_words(other.content)
+        if len(words & rest) / len(words) <= 0.15:
+            reasons[line.number] = UNRELATED_HEADLINE
+
+
+def _content_words(text):
+    words = set()
+    for word in re.findall(r"[^\W\d_]{4,}", text.lower()):
+        if word not in _STOPWORDS:
+            words.add(word[:6])
+    return words
+
+
+def _title_from_prose(lines):
+    """No headline: the first sentence of the first paragraph stands in for one."""
+    for line in lines:
+        if _is_prose(line.content):
+            sentence = re.split(r"(?<=[.!?])\s+", line.content, maxsplit=1)[0]
+            return sentence.rstrip(".").strip()[:300]
+    return ""

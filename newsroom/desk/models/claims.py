@@ -1,0 +1,323 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.html import format_html
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
+from wagtail.search import index
+
+from newsroom.desk.anchoring import anchor_quote, closest_passage, refusal_message
+from newsroom.desk.claim_forms import ClaimForm
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """How many distinct sources and outlets hold a claim up or contradict it."""
+
+    supporting_sources: int = 0
+    supporting_outlets: int = 0
+    disputing_sources: int = 0
+    disputing_outlets: int = 0
+
+
+class ClaimQuerySet(models.QuerySet):
+    """The desk's working queues, used by the dashboard panels and the list's filters."""
+
+    def needs_recheck(self):
+        return self.filter(status=Claim.Status.NEEDS_RECHECK)
+
+    def awaiting_verification(self):
+        cites = Evidence.objects.filter(claim=models.OuterRef("pk"))
+        return self.filter(models.Exists(cites), status=Claim.Status.UNVERIFIED)
+
+    def single_source(self):
+        return self.filter(status=Claim.Status.VERIFIED, single_source=True)
+
+    def disputed(self):
+        return self.filter(status=Claim.Status.DISPUTED)
+
+
+class ClaimTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "newsroom.Claim", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """A short factual statement an explainer makes. Readers see its status and the
+    quotes behind it; only a verifier can mark it verified, and only when the evidence holds."""
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        VERIFIED = "verified", "Verified"
+        DISPUTED = "disputed", "Disputed"
+        FALSE = "false", "False"
+        NEEDS_RECHECK = "needs_recheck", "Needs re-check"
+
+    # The statuses a verifier's decision sets, which readers can rely on.
+    DECIDED = (Status.VERIFIED, Status.DISPUTED, Status.FALSE)
+
+    statement = models.TextField(max_length=600)
+    tags = ClusterTaggableManager(through=ClaimTag, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.UNVERIFIED,
+        editable=False,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="claims_written",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="claims_verified",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verification_note = models.TextField(blank=True, editable=False)
+    single_source = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Verified on one outlet's word; readers see the verification note.",
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    base_form_class = ClaimForm
+    panels = [
+        FieldPanel("statement"),
+        FieldPanel("tags"),
+        InlinePanel("evidence", heading="Evidence", label="Quote"),
+        FieldPanel("correction_note"),
+    ]
+
+    search_fields = [
+        index.SearchField("statement", boost=2),
+        index.AutocompleteField("statement"),
+        index.FilterField("status"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("verify_claim", "Can verify, dispute or mark claims false")]
+
+    # A decision belongs to the claim, not to one revision of it: restoring or publishing
+    # a revision must never bring back an old status.
+    DECISION_FIELDS = (
+        "status",
+        "verified_by",
+        "verified_at",
+        "verification_note",
+        "single_source",
+    )
+
+    def __str__(self):
+        return self.statement if len(self.statement) <= 80 else self.statement[:79] + "…"
+
+    def with_content_json(self, content):
+        claim = super().with_content_json(content)
+        for name in (*self.DECISION_FIELDS, "created_by"):
+            setattr(claim, name, getattr(self, name))
+        return claim
+
+    def save(self, *args, **kwargs):
+        full = kwargs.get("update_fields") is None
+        previous = None
+        if full and self.pk:
+            previous = Claim.objects.filter(pk=self.pk).values_list("statement", flat=True).first()
+        super().save(*args, **kwargs)
+        if full:
+            # Only a full save changes what the claim says or cites.
+            from newsroom.desk.actions.claims import claim_saved
+
+            claim_saved(self, previous)
+
+    def corroboration(self):
+        """Distinct sources and outlets whose anchored quotes support or dispute the claim.
+        Reads self.evidence.all(), so a prefetch of evidence with its source costs nothing."""
+        found = {
+            stance: (set(), set())
+            for stance in (Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES)
+        }
+        for evidence in self.evidence.all():
+            if evidence.stance not in found or not evidence.is_anchored:
+                continue
+            sources, outlets = found[evidence.stance]
+            sources.add(evidence.source_id)
+            if evidence.source.outlet_id:
+                outlets.add(evidence.source.outlet_id)
+        supporting, disputing = found[Evidence.Stance.SUPPORTS], found[Evidence.Stance.DISPUTES]
+        return Corroboration(
+            supporting_sources=len(supporting[0]),
+            supporting_outlets=len(supporting[1]),
+            disputing_sources=len(disputing[0]),
+            disputing_outlets=len(disputing[1]),
+        )
+
+    def evidence_fingerprint(self):
+        """What a decision rests on, and readers see with it: the statement and each quote's
+        (source, quote, stance, note)."""
+        return {
+            "statement": self.statement.strip(),
+            "evidence": sorted(
+                [evidence.source_id, evidence.quote.strip(), evidence.stance, evidence.note.strip()]
+                for evidence in self.evidence.all()
+            ),
+        }
+
+
+class Evidence(Orderable):
+    """An exact quote from a source, anchored at character offsets in its body, that
+    supports, disputes or gives context to a claim."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        DISPUTES = "disputes", "Disputes"
+        CONTEXT = "context", "Context"
+
+    class AnchorStatus(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        LOST = "lost", "No longer found word for word"
+
+    claim = ParentalKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey("newsroom.Source", on_delete=models.PROTECT, related_name="evidence")
+    quote = models.TextField(help_text="Word for word from the source.")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
+    note = models.TextField(blank=True, help_text="Shown to readers beside the quote.")
+    start_offset = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    end_offset = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    anchor_method = models.CharField(max_length=12, blank=True, editable=False)
+    anchor_score = models.FloatField(null=True, blank=True, editable=False)
+    anchor_status = models.CharField(
+        max_length=10,
+        choices=AnchorStatus.choices,
+        default=AnchorStatus.ANCHORED,
+        editable=False,
+    )
+
+    panels = [
+        FieldPanel("source"),
+        FieldPanel("quote"),
+        FieldPanel("stance"),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: “{self.quote[:60]}”"
+
+    def clean(self):
+        super().clean()
+        if not self.source_id or not self.quote:
+            return
+        anchor = anchor_quote(self.source.body, self.quote)
+        if anchor is None:
+            raise ValidationError({"quote": refusal_message(self.source, self.quote)})
+        self.apply_anchor(anchor)
+
+    def apply_anchor(self, anchor):
+        self.start_offset, self.end_offset = anchor.start, anchor.end
+        self.anchor_method, self.anchor_score = anchor.method, anchor.score
+        self.anchor_status = self.AnchorStatus.ANCHORED
+
+    def lose_anchor(self):
+        self.start_offset = self.end_offset = None
+        self.anchor_method, self.anchor_score = "", None
+        self.anchor_status = self.AnchorStatus.LOST
+
+    @property
+    def is_anchored(self):
+        return self.anchor_status == self.AnchorStatus.ANCHORED and self.start_offset is not None
+
+    def in_context(self, margin=240):
+        """The quote marked in its surrounding text, escaped (the source text is untrusted),
+        widened to whole words and marked with ellipses where the body goes on."""
+        if not self.is_anchored:
+            return ""
+        body = self.source.body
+        start = max(0, self.start_offset - margin)
+        end = min(len(body), self.end_offset + margin)
+        while start > 0 and not body[start - 1].isspace():
+            start -= 1
+        while end < len(body) and not body[end].isspace():
+            end += 1
+        return format_html(
+            "{}{}<mark>{}</mark>{}{}",
+            "… " if start > 0 else "",
+            body[start : self.start_offset].lstrip(),
+            body[self.start_offset : self.end_offset],
+            body[self.end_offset : end].rstrip(),
+            " …" if end < len(body) else "",
+        )
+
+    @property
+    def timestamp(self):
+        """For a transcript, the label of the timed segment the quote starts in ("01:42")."""
+        if not self.is_anchored:
+            return ""
+        for segment in self.source.segments or []:
+            start, end = segment.get("start_offset"), segment.get("end_offset")
+            if start is not None and end is not None and start <= self.start_offset < end:
+                return segment.get("label", "")
+        return ""
+
+    @property
+    def nearest_passage(self):
+        """For a quote no longer found word for word, the source's passage most like it: a
+        hint for the editor fixing the quote, never evidence."""
+        if self.is_anchored:
+            return ""
+        return closest_passage(self.source.body, self.quote)
+
+    @property
+    def anchored_text(self):
+        """The passage of the source's body the quote anchors to."""
+        if self.start_offset is None:
+            return ""
+        return self.source.body[self.start_offset : self.end_offset]
+
+
+class Verification(models.Model):
+    """One verifier's decision on a claim: the claim's history of who decided what, when, why."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verifications")
+    status = models.CharField(max_length=20, choices=Claim.Status.choices)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+    single_source = models.BooleanField(default=False)
+    fingerprint = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the decision rested on; a change to it reopens the claim.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return (
+            f"{self.get_status_display()} by {self.verified_by} at {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -1,0 +1,136 @@
+import hashlib
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import RevisionMixin
+from wagtail.search import index
+
+from newsroom.desk.forms import SourceForm
+
+
+class SourceTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "newsroom.Source", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Source(RevisionMixin, index.Indexed, ClusterableModel):
+    """A text we quote from: an article, a transcript, a statement. Its text changes only
+    by re-import, and each version is kept as a revision, so evidence stays checkable
+    against the words it quoted."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        TRANSCRIPT = "transcript", "Video transcript"
+        STATEMENT = "statement", "Official statement"
+        WIRE = "wire", "Wire copy"
+        OTHER = "other", "Other"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    title = models.CharField(max_length=500)
+    outlet = models.ForeignKey(
+        "newsroom.Outlet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+    )
+    url = models.URLField("URL", max_length=1000, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    language = models.CharField(max_length=16, blank=True, help_text="ISO 639-1 code, e.g. en")
+    published_on = models.DateField("publication date", null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, blank=True, default=""
+    )
+    original_text = models.TextField(
+        "original text", blank=True, help_text="The text exactly as imported."
+    )
+    body = models.TextField(blank=True, help_text="The article or transcript alone, as prose.")
+    segments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A transcript's timed segments: start (seconds) and offsets into the body.",
+    )
+    set_aside = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Lines the importer kept out of the body, each with its reason.",
+    )
+    restored_lines = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Set-aside lines an editor put back (line and text): a re-import keeps "
+        "them in the body while the file still has them.",
+    )
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    seed_file = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    tags = ClusterTaggableManager(through=SourceTag, blank=True)
+
+    base_form_class = SourceForm
+    panels = [
+        FieldPanel("title"),
+        MultiFieldPanel(
+            [
+                FieldPanel("outlet"),
+                FieldPanel("url"),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]),
+                FieldRowPanel([FieldPanel("published_on"), FieldPanel("date_precision")]),
+            ],
+            heading="Provenance",
+        ),
+        FieldPanel("tags"),
+        # Only offered when a source is created by hand; afterwards text changes by re-import.
+        FieldPanel("original_text"),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("outlet_id"),
+        index.FilterField("published_on"),
+        index.FilterField("language"),
+        index.RelatedFields("outlet", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["kind", "published_on"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # An empty URL is "no URL", so several sources without one don't collide.
+        self.url = self.url or None
+        if not self.content_hash and self.original_text:
+            self.content_hash = self.hash_text(self.original_text)
+        super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        # A revision may name an outlet merged away since: the source keeps its outlet now
+        # (where the merge moved it), so an old revision can still be read and reverted to.
+        outlet = content.get("outlet")
+        if outlet and not type(self).outlet.field.related_model.objects.filter(pk=outlet).exists():
+            content = {**content, "outlet": self.outlet_id}
+        return super().with_content_json(content)
+
+    @staticmethod
+    def hash_text(text):
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def outlet_name(self):
+        return self.outlet.name if self.outlet_id else ""

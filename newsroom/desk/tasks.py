@@ -1,0 +1,11 @@
+"""Celery tasks of the evidence desk. Tasks stay thin: they call a service function."""
+
+from celery import shared_task
+
+from newsroom.desk.audit import run_audit
+
+
+@shared_task(name="newsroom.audit_evidence")
+def audit_evidence():
+    """The nightly evidence audit, run by beat; its findings show on the admin dashboard."""
+    return len(run_audit().remaining)

@@ -1,0 +1,301 @@
+"""Admin views of a claim beyond Wagtail's generic ones: the claim with its quotes in
+context and suggested evidence, the verification form, and one-click evidence."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.ui.side_panels import BaseSidePanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import EditView, UnpublishView
+
+from newsroom.desk import verification
+from newsroom.desk.actions.claims import (
+    AddEvidence,
+    ClaimCitedError,
+    WithdrawClaim,
+    correction_note,
+)
+from newsroom.desk.claim_forms import VerificationForm
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.suggestions import suggest_evidence
+
+claim_permissions = ModelPermissionPolicy(Claim)
+
+
+def claim_url(action, claim):
+    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=[claim.pk])
+
+
+def claim_with_evidence():
+    return Claim.objects.select_related("created_by", "verified_by").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.select_related("source__outlet"))
+    )
+
+
+def can_verify(user):
+    return claim_permissions.user_has_permission(user, "verify")
+
+
+def verify_buttons(user, claim):
+    """The header button to the verification form, for a user who may verify; else none."""
+    if not can_verify(user):
+        return []
+    return [
+        Button(
+            "Verify, dispute or mark false",
+            url=claim_url("verify", claim),
+            icon_name="tick-inverse",
+            priority=5,
+        )
+    ]
+
+
+class EvidenceSidePanel(BaseSidePanel):
+    """The claim's status, corroboration and each quote marked in its source's text, beside
+    the edit form, so an editor sees what the quotes say where they stand."""
+
+    class SidePanelToggle(BaseSidePanel.SidePanelToggle):
+        aria_label = "Toggle evidence in context"
+        icon_name = "doc-full"
+
+        def get_context_data(self, parent_context):
+            context = super().get_context_data(parent_context)
+            context["count"] = len(self.panel.evidence_rows)
+            return context
+
+    name = "evidence"
+    title = "Evidence in context"
+    template_name = "newsroom/admin/includes/evidence_side_panel.html"
+    order = 200
+
+    @cached_property
+    def evidence_rows(self):
+        return list(self.object.evidence.select_related("source__outlet"))
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(
+            claim=self.object,
+            evidence_rows=self.evidence_rows,
+            corroboration=self.object.corroboration(),
+            inspect_url=claim_url("inspect", self.object),
+            verify_url=claim_url("verify", self.object) if can_verify(self.request.user) else "",
+        )
+        return context
+
+
+class ClaimEditView(EditView):
+    """Wagtail's snippet edit view, with the evidence in context beside the form and the
+    way to verify and to the suggestions in the header. The editor's correction note goes
+    with the change to readers' pages, as the reason of any status change it causes."""
+
+    def form_valid(self, form):
+        with correction_note(form.cleaned_data.get("correction_note", "")):
+            return super().form_valid(form)
+
+    def get_side_panels(self):
+        side_panels = super().get_side_panels()
+        if not self.expects_json_response:
+            side_panels.append(EvidenceSidePanel(self.live_object, self.request))
+        return side_panels
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                "Evidence and suggestions",
+                url=claim_url("inspect", self.object),
+                icon_name="search",
+                priority=25,
+            ),
+            *verify_buttons(self.request.user, self.object),
+        ]
+
+
+class ClaimInspectView(InspectView):
+    """A claim as a verifier checks it: status and corroboration, each quote marked in its
+    source's text, the decision history, and passages from other sources worth citing."""
+
+    template_name = "newsroom/admin/claim_inspect.html"
+    suggestion_limit = 8
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(claim_with_evidence(), pk=self.pk)
+
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, *verify_buttons(self.request.user, self.object)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claim = self.object
+        can_change = claim_permissions.user_has_permission_for_instance(
+            self.request.user, "change", claim
+        )
+        context.update(
+            claim=claim,
+            corroboration=claim.corroboration(),
+            evidence_rows=list(claim.evidence.all()),
+            history=claim.verifications.select_related("verified_by")[:20],
+            suggestions=suggest_evidence(claim, self.suggestion_limit) if can_change else [],
+            can_change=can_change,
+            add_evidence_url=claim_url("add_evidence", claim),
+        )
+        return context
+
+
+class VerifyClaimView(WagtailAdminTemplateMixin, FormView):
+    """Verify, dispute, mark false or reopen a claim, under newsroom.desk.verification's rules."""
+
+    template_name = "newsroom/admin/claim_verify.html"
+    form_class = VerificationForm
+    header_icon = "tick-inverse"
+
+    def dispatch(self, request, pk):
+        if not can_verify(request.user):
+            raise PermissionDenied
+        self.claim = get_object_or_404(claim_with_evidence(), pk=pk)
+        return super().dispatch(request)
+
+    def get_page_title(self):
+        return "Verify, dispute or mark false"
+
+    def get_page_subtitle(self):
+        return str(self.claim)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailsnippets_newsroom_claim:list"), "label": "Claims"},
+            {"url": claim_url("edit", self.claim), "label": str(self.claim)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_initial(self):
+        return {
+            "status": Claim.Status.VERIFIED,
+            "seen_version": verification.verification_version(self.claim),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            claim=self.claim,
+            corroboration=self.claim.corroboration(),
+            evidence_rows=list(self.claim.evidence.all()),
+            min_outlets=verification.min_outlets(),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            claim = verification.verify_claim(
+                self.claim,
+                self.request.user,
+                form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                single_source=form.cleaned_data["single_source"],
+                seen_version=form.cleaned_data["seen_version"],
+            )
+        except verification.VerificationError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+            messages.error(self.request, "The claim was not changed.")
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{claim}” is now {claim.get_status_display().lower()}.")
+        return redirect(claim_url("edit", claim))
+
+
+class ClaimUnpublishView(UnpublishView):
+    """Withdraw a claim through WithdrawClaim: refused, naming them, while live explainers
+    cite it."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            WithdrawClaim(self.object, request.user).check(skip_permission_checks=True)
+        except ClaimCitedError as refusal:
+            messages.warning(request, str(refusal))
+        return super().get(request, *args, **kwargs)
+
+    def unpublish(self):
+        try:
+            WithdrawClaim(self.object, self.request.user).execute(skip_permission_checks=True)
+        except ClaimCitedError as refusal:
+            messages.error(self.request, str(refusal))
+            return redirect(claim_url("edit", self.object))
+        return None
+
+
+class AddEvidenceView(View):
+    """Cite a suggested passage in one click, as a new revision of the claim."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        claim = get_object_or_404(Claim, pk=pk)
+        AddEvidence.check_permission(claim, request.user)
+        try:
+            action = AddEvidence(claim, request.user, self.evidence_from(request.POST))
+            published = action.execute()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages) + " Nothing was added.")
+            return redirect(claim_url("inspect", claim))
+        if published:
+            messages.success(request, "Quote added to the claim.")
+        elif action.held_for_note:
+            messages.success(
+                request,
+                "Quote added to the claim's draft. Live explainers cite this decided claim: "
+                "publish the change from the edit form, with a correction note for their readers.",
+            )
+        else:
+            messages.success(request, "Quote added to the claim's draft; publish it to go live.")
+        return redirect(claim_url("inspect", claim))
+
+    def evidence_from(self, data):
+        try:
+            source = Source.objects.get(pk=int(data.get("source", "")))
+        except (ValueError, Source.DoesNotExist):
+            raise ValidationError("That source does not exist.") from None
+        stance = data.get("stance", "")
+        if stance not in Evidence.Stance.values:
+            raise ValidationError("Choose whether the quote supports, disputes or gives context.")
+        quote = data.get("quote", "").strip()
+        if not quote:
+            raise ValidationError("The quote is empty.")
+        return Evidence(source=source, quote=quote, stance=stance)
+
+
+def _count(value, noun):
+    return f"{value} {noun}{'' if value == 1 else 's'}"
+
+
+def corroboration_columns():
+    """List columns for how many sources and outlets support and dispute each claim; the
+    list's queryset prefetches evidence with its source, so they cost no extra queries."""
+
+    def summary(supporting):
+        def value(claim):
+            counts = claim.corroboration()
+            if supporting:
+                sources, outlets = counts.supporting_sources, counts.supporting_outlets
+            else:
+                sources, outlets = counts.disputing_sources, counts.disputing_outlets
+            return f"{_count(sources, 'source')}, {_count(outlets, 'outlet')}"
+
+        return value
+
+    return [
+        Column("supporting", label="Supported by", accessor=summary(True)),
+        Column("disputing", label="Disputed by", accessor=summary(False)),
+    ]

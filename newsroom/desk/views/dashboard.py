@@ -1,0 +1,94 @@
+"""The verification desk's panels on the Wagtail admin home: the claims that need someone."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from wagtail.admin.ui.components import Component
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from newsroom.desk.models import AuditRun, Claim
+
+PANEL_SIZE = 10
+
+
+class ClaimQueuePanel(Component):
+    """One queue of claims (a ClaimQuerySet method), newest first, with a link to
+    the whole queue in the claim list."""
+
+    template_name = "newsroom/admin/dashboard/claim_queue.html"
+
+    def __init__(self, name, heading, queue, list_filter, order, empty):
+        self.name, self.heading, self.queue = name, heading, queue
+        self.list_filter, self.order, self.empty = list_filter, order, empty
+
+    def get_context_data(self, parent_context):
+        queryset = getattr(Claim.objects, self.queue)()
+        claims = list(queryset.order_by("-created_at", "-pk")[:PANEL_SIZE])
+        total = len(claims) if len(claims) < PANEL_SIZE else queryset.count()
+        list_url = reverse("wagtailsnippets_newsroom_claim:list")
+        return {
+            "panel": self,
+            "claims": claims,
+            "total": total,
+            "more": total > len(claims),
+            "list_url": f"{list_url}?{urlencode(self.list_filter)}",
+        }
+
+
+class AuditPanel(Component):
+    """The last evidence audit: when it ran and what it found."""
+
+    name = "evidence-audit"
+    order = 100
+    template_name = "newsroom/admin/dashboard/audit.html"
+
+    def get_context_data(self, parent_context):
+        run = AuditRun.objects.order_by("-started_at", "-pk").first()
+        findings = run.findings if run else []
+        return {
+            "run": run,
+            "findings": findings,
+            "shown": findings[:PANEL_SIZE],
+            "more": max(0, len(findings) - PANEL_SIZE),
+        }
+
+
+def verification_panels(user):
+    """The panels this user gets: anyone who may see claims sees the queues."""
+    if not ModelPermissionPolicy(Claim).user_has_any_permission(user, ["view", "change"]):
+        return []
+    return [
+        AuditPanel(),
+        ClaimQueuePanel(
+            "needs-recheck",
+            "Claims that need re-checking",
+            "needs_recheck",
+            {"status": Claim.Status.NEEDS_RECHECK},
+            order=101,
+            empty="No cited quote has moved or gone from its source.",
+        ),
+        ClaimQueuePanel(
+            "awaiting-verification",
+            "Claims awaiting verification",
+            "awaiting_verification",
+            {"awaiting": "true"},
+            order=102,
+            empty="Every claim with evidence has been decided.",
+        ),
+        ClaimQueuePanel(
+            "single-source",
+            "Verified on a single source",
+            "single_source",
+            {"single_source": "true"},
+            order=103,
+            empty="No claim rests on a single outlet.",
+        ),
+        ClaimQueuePanel(
+            "disputed",
+            "Disputed claims",
+            "disputed",
+            {"status": Claim.Status.DISPUTED},
+            order=104,
+            empty="No claim is disputed.",
+        ),
+    ]

@@ -1,0 +1,230 @@
+"""The evidence desk in the Wagtail admin: outlets, sources and claims as snippets."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, DateColumn, UpdatedAtColumn
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from newsroom.desk.actions.claims import CITATION_ADVICE, describe_citations, live_citations
+from newsroom.desk.actions.outlets import MERGED, EditOutlet
+from newsroom.desk.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
+from newsroom.desk.ids import BulkActionIdsChecked
+from newsroom.desk.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.verification import LOG_ACTIONS
+from newsroom.desk.views.choosers import EvidenceDeskChooserViewSet
+from newsroom.desk.views.claims import (
+    AddEvidenceView,
+    ClaimEditView,
+    ClaimInspectView,
+    ClaimUnpublishView,
+    VerifyClaimView,
+    corroboration_columns,
+)
+from newsroom.desk.views.dashboard import verification_panels
+from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
+from newsroom.desk.views.sources import RestoreSetAsideLineView, SourceInspectView
+
+
+class EvidenceDeskViewSet(SnippetViewSet):
+    # The admin searches with the ORM, so results never wait on a search index update.
+    search_backend_name = None
+    chooser_viewset_class = EvidenceDeskChooserViewSet
+
+
+class OutletViewSet(EvidenceDeskViewSet):
+    model = Outlet
+    icon = "site"
+    menu_order = 300
+    list_display = ["name", "country", "domain", Column("source_count", label="Sources")]
+    filterset_class = OutletFilterSet
+    search_fields = ["name", "aliases"]
+    inspect_view_enabled = True
+    edit_view_class = OutletEditView
+
+    def get_queryset(self, request):
+        return Outlet.objects.annotate(source_count=Count("sources"))
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("merge/<int:pk>/", MergeOutletView.as_view(), name="merge"),
+        ]
+
+
+class SourceViewSet(EvidenceDeskViewSet):
+    model = Source
+    icon = "doc-full"
+    menu_order = 100
+    list_display = [
+        "title",
+        "outlet",
+        "kind",
+        DateColumn("published_on", label="Published"),
+        "language",
+        DateColumn("imported_at", label="Imported"),
+    ]
+    list_per_page = 50
+    filterset_class = SourceFilterSet
+    search_fields = ["title", "body", "outlet__name"]
+    inspect_view_enabled = True
+    inspect_view_class = SourceInspectView
+    inspect_view_fields = [
+        "title",
+        "outlet",
+        "url",
+        "kind",
+        "language",
+        "published_on",
+        "date_precision",
+        "tags",
+        "seed_file",
+        "imported_at",
+    ]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Source.objects.select_related("outlet")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "restore-line/<int:pk>/<int:line>/",
+                RestoreSetAsideLineView.as_view(),
+                name="restore_line",
+            ),
+        ]
+
+
+class ClaimViewSet(EvidenceDeskViewSet):
+    model = Claim
+    icon = "tick-inverse"
+    menu_order = 200
+    list_display = [
+        "statement",
+        Column("status", label="Status", accessor="get_status_display"),
+        *corroboration_columns(),
+        Column("created_by", label="Author"),
+        # When the claim last changed: its latest revision (Wagtail joins it into the
+        # list's query as _updated_at, so the column costs no query per row).
+        UpdatedAtColumn(),
+    ]
+    list_per_page = 50
+    filterset_class = ClaimFilterSet
+    search_fields = ["statement"]
+    inspect_view_enabled = True
+    inspect_view_class = ClaimInspectView
+    edit_view_class = ClaimEditView
+    unpublish_view_class = ClaimUnpublishView
+
+    def get_queryset(self, request):
+        return Claim.objects.select_related("created_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("verify/<int:pk>/", VerifyClaimView.as_view(), name="verify"),
+            path("add-evidence/<int:pk>/", AddEvidenceView.as_view(), name="add_evidence"),
+        ]
+
+
+class EvidenceDeskGroup(SnippetViewSetGroup):
+    menu_label = "Evidence desk"
+    menu_icon = "tasks"
+    menu_order = 150
+    items = (SourceViewSet, ClaimViewSet, OutletViewSet)
+
+
+register_snippet(EvidenceDeskGroup)
+
+
+class EvidenceDeskDeleteBulkAction(BulkActionIdsChecked, DeleteBulkAction):
+    """Wagtail's bulk delete of the desk's snippets, refusing ids that cannot exist (400)."""
+
+    models = [Source, Claim, Outlet]
+
+
+# After Wagtail's own registration, so this one takes the "delete" action for the desk.
+hooks.register("register_bulk_action", EvidenceDeskDeleteBulkAction, order=1)
+
+
+@hooks.register("after_create_snippet")
+def record_claim_author(request, instance):
+    if isinstance(instance, Claim) and instance.created_by_id is None:
+        Claim.objects.filter(pk=instance.pk).update(created_by=request.user)
+        instance.created_by = request.user
+
+
+@hooks.register("register_log_actions")
+def register_verification_actions(actions):
+    for action, label, message in LOG_ACTIONS.values():
+        actions.register_action(action, label, message)
+    actions.register_action(MERGED, "Merge outlets", "Outlets merged")
+
+
+@hooks.register("register_actions")
+def register_desk_actions(registry):
+    registry.register(Outlet, EditOutlet)
+
+
+@hooks.register("construct_homepage_panels")
+def add_verification_panels(request, panels):
+    panels.extend(verification_panels(request.user))
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_cited_claims(request, instances):
+    """A claim a live explainer cites cannot be deleted (single or bulk): readers would lose
+    it from the page without anyone deciding so. The confirmation page warns, and confirming
+    is refused, naming the explainers. Someone who may not delete claims at all is left to
+    Wagtail's own refusal."""
+    claims = [instance for instance in instances if isinstance(instance, Claim)]
+    if not claims or not request.user.has_perm("newsroom.delete_claim"):
+        return None
+    citing = live_citations([claim.pk for claim in claims])
+    if not citing:
+        return None
+    listed = describe_citations(claims, citing)
+    if request.method != "POST":
+        messages.warning(request, f"Live explainers cite these claims: {listed}. {CITATION_ADVICE}")
+        return None
+    messages.error(
+        request,
+        f"Nothing was deleted: live explainers cite these claims. {listed}. {CITATION_ADVICE}",
+    )
+    if len(claims) == 1:
+        return redirect(Claim.snippet_viewset.get_url_name("edit"), claims[0].pk)
+    return redirect(Claim.snippet_viewset.get_url_name("list"))
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_cited_sources(request, instances):
+    """A source that claims quote cannot be deleted: their evidence would point at nothing.
+    The message names the claims, so an editor can remove or re-source the quotes first."""
+    sources = [instance for instance in instances if isinstance(instance, Source)]
+    if not sources or not request.user.has_perm("newsroom.delete_source"):
+        return None
+    citing = Evidence.objects.filter(source__in=sources).select_related("claim", "source")
+    listed = {}
+    for evidence in citing:
+        listed.setdefault(evidence.source, set()).add(str(evidence.claim))
+    if not listed:
+        return None
+    message = "; ".join(
+        f"“{source}” is quoted by " + ", ".join(f"“{claim}”" for claim in sorted(claims))
+        for source, claims in listed.items()
+    )
+    if request.method != "POST":
+        messages.warning(request, f"Claims quote these sources: {message}.")
+        return None
+    messages.error(request, f"Nothing was deleted: claims quote these sources. {message}.")
+    if len(sources) == 1:
+        return redirect(Source.snippet_viewset.get_url_name("edit"), sources[0].pk)
+    return redirect(Source.snippet_viewset.get_url_name("list"))
