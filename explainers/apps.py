@@ -10,7 +10,7 @@ class ExplainersConfig(AppConfig):
 
     def ready(self):
         from explainers import signal_handlers  # noqa: F401  (its receivers connect on import)
-        from explainers.api import watch_changes
+        from explainers.api_changes import watch_changes
 
         # Every process that writes (web, worker, management commands) clears the API's
         # change probe, so a change shows in the API on the next request.

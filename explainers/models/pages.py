@@ -8,6 +8,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.log_actions import log
@@ -18,6 +19,7 @@ from explainers.blocks import ExplainerBodyBlock, iter_cited_claims
 from explainers.forms import ExplainerPageForm
 from explainers.guard import PublishRefused, check_publishable, unverified_citations
 from explainers.models.related import RelatedStoriesPanel
+from explainers.serializers import CitedClaimsField, TagNamesField
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class ExplainerIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
 
     parent_page_types = ["explainers.HomePage"]
     subpage_types = ["explainers.ExplainerPage"]
@@ -133,6 +136,16 @@ class ExplainerPage(Page):
         index.SearchField("body"),
         index.SearchField("cited_statements"),
         index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
+    ]
+
+    # What the read API offers a reader's app: the prose, and each cited claim's statement
+    # and status (with where the claims endpoint has a verified claim's evidence).
+    api_fields = [
+        APIField("standfirst"),
+        APIField("tags", serializer=TagNamesField()),
+        APIField("last_published_at"),
+        APIField("body"),
+        APIField("cited_claims", serializer=CitedClaimsField()),
     ]
 
     parent_page_types = ["explainers.ExplainerIndexPage"]

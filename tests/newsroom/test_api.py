@@ -354,7 +354,7 @@ def test_a_write_that_sends_no_signal_shows_once_the_probe_interval_passes(clien
 
     from django.utils import timezone
 
-    from explainers.api import CHANGE_PROBE_SECONDS
+    from explainers.api_changes import CHANGE_PROBE_SECONDS
     from newsroom.desk.models import Source
 
     claim = verified_claim(statement="Before.")
@@ -372,7 +372,7 @@ def test_a_write_that_sends_no_signal_shows_once_the_probe_interval_passes(clien
 def test_the_probe_is_cleared_again_once_a_write_commits(django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from explainers.api import CHANGE_KEY, clear_latest_change
+    from explainers.api_changes import CHANGE_KEY, clear_latest_change
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         claim = verified_claim()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 
-from explainers.api import CHANGE_KEY
+from explainers.api_changes import CHANGE_KEY
 from explainers.models import ExplainerPage
 from tests.newsroom.test_api import verified_claim
 
