@@ -36,12 +36,14 @@ def live_page_row(index, content_type, number, title, slug, published):
     add_child() and publishing would leave, without a query each."""
     from wagtail.models import Page
 
+    from newsroom.desk.wagtail_internals import child_page_path
+
     return Page(
         title=title,
         draft_title=title,
         slug=slug,
         content_type=content_type,
-        path=Page._get_path(index.path, index.depth + 1, number + 1),
+        path=child_page_path(index, number + 1),
         depth=index.depth + 1,
         numchild=0,
         url_path=f"{index.url_path}{slug}/",

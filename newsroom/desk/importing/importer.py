@@ -31,6 +31,7 @@ from newsroom.desk.importing.reading import (
 from newsroom.desk.importing.restoring import carry_restorations
 from newsroom.desk.models import Outlet, Source
 from newsroom.desk.models.outlets import name_key
+from newsroom.desk.wagtail_internals import reference_rows
 
 IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = (
     "imported",
@@ -441,23 +442,7 @@ def _index_references(sources, content_type):
     admin can show where an outlet is used), in one insert: new sources have no old rows."""
     if not ReferenceIndex.is_indexed(Source):
         return
-    rows = []
-    for source in sources:
-        for to_type, to_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(source)
-        ):
-            rows.append(
-                ReferenceIndex(
-                    content_type=content_type,
-                    base_content_type=content_type,
-                    object_id=source.pk,
-                    to_content_type_id=to_type,
-                    to_object_id=to_id,
-                    model_path=model_path,
-                    content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
-                )
-            )
+    rows = [row for source in sources for row in reference_rows(source, content_type)]
     ReferenceIndex.objects.bulk_create(rows, ignore_conflicts=True)
 
 
