@@ -206,6 +206,10 @@ NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
 # distinct outlets, or a single-source note.
 NEWSROOM_FOUR_EYES = env.bool("NEWSROOM_FOUR_EYES", default=True)
 NEWSROOM_MIN_OUTLETS = env.int("NEWSROOM_MIN_OUTLETS", default=2)
+# The superuser `manage.py ensure_admin` makes for the README's start command; with no
+# password set, it makes a new one on every start (there is no known default).
+NEWSROOM_ADMIN_USER = env("NEWSROOM_ADMIN_USER", default="admin")
+NEWSROOM_ADMIN_PASSWORD = env("NEWSROOM_ADMIN_PASSWORD", default="")
 
 LOGGING = {
     "version": 1,

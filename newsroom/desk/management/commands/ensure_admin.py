@@ -1,9 +1,8 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-
-from newsroom.settings.base import env
 
 
 class Command(BaseCommand):
@@ -16,8 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://localhost:8000/admin/")
 
     def handle(self, *args, url, **options):
-        username = env("NEWSROOM_ADMIN_USER", default="admin")
-        password = env("NEWSROOM_ADMIN_PASSWORD", default="") or secrets.token_urlsafe(12)
+        username = settings.NEWSROOM_ADMIN_USER
+        password = settings.NEWSROOM_ADMIN_PASSWORD or secrets.token_urlsafe(12)
         user, created = get_user_model().objects.get_or_create(
             username=username,
             defaults={"email": f"{username}@newsroom.invalid", "is_staff": True},
