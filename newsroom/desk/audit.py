@@ -46,7 +46,7 @@ class Finding:
 
 
 def claim_path(claim_id):
-    return reverse("wagtailsnippets_newsroom_claim:edit", args=[claim_id])
+    return reverse(Claim.snippet_viewset.get_url_name("edit"), args=[claim_id])
 
 
 def recheck(claim_id, message):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, UpdatedAtColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
@@ -12,7 +13,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsroom.desk.actions.claims import CITATION_ADVICE, describe_citations, live_citations
 from newsroom.desk.actions.outlets import MERGED, EditOutlet
+from newsroom.desk.claim_forms import ClaimForm
 from newsroom.desk.filters import ClaimFilterSet, OutletFilterSet, SourceFilterSet
+from newsroom.desk.forms import SourceForm
 from newsroom.desk.ids import BulkActionIdsChecked
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from newsroom.desk.verification import LOG_ACTIONS
@@ -49,15 +52,25 @@ class OutletViewSet(EvidenceDeskViewSet):
     def get_queryset(self, request):
         return Outlet.objects.annotate(source_count=Count("sources"))
 
+    merge_view_class = MergeOutletView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(merge_url_name=self.get_url_name("merge"), **kwargs)
+
+    @property
+    def merge_view(self):
+        return self.construct_view(self.merge_view_class)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("merge/<int:pk>/", MergeOutletView.as_view(), name="merge"),
+            path("merge/<int:pk>/", self.merge_view, name="merge"),
         ]
 
 
 class SourceViewSet(EvidenceDeskViewSet):
     model = Source
+    edit_handler = ObjectList(Source.panels, base_form_class=SourceForm)
     icon = "doc-full"
     menu_order = 100
     list_display = [
@@ -90,19 +103,27 @@ class SourceViewSet(EvidenceDeskViewSet):
     def get_queryset(self, request):
         return Source.objects.select_related("outlet")
 
+    restore_line_view_class = RestoreSetAsideLineView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            restore_line_url_name=self.get_url_name("restore_line"), **kwargs
+        )
+
+    @property
+    def restore_line_view(self):
+        return self.construct_view(self.restore_line_view_class)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path(
-                "restore-line/<int:pk>/<int:line>/",
-                RestoreSetAsideLineView.as_view(),
-                name="restore_line",
-            ),
+            path("restore-line/<int:pk>/<int:line>/", self.restore_line_view, name="restore_line"),
         ]
 
 
 class ClaimViewSet(EvidenceDeskViewSet):
     model = Claim
+    edit_handler = ObjectList(Claim.panels, base_form_class=ClaimForm)
     icon = "tick-inverse"
     menu_order = 200
     list_display = [
@@ -127,11 +148,29 @@ class ClaimViewSet(EvidenceDeskViewSet):
             Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
         )
 
+    verify_view_class = VerifyClaimView
+    add_evidence_view_class = AddEvidenceView
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            verify_url_name=self.get_url_name("verify"),
+            add_evidence_url_name=self.get_url_name("add_evidence"),
+            **kwargs,
+        )
+
+    @property
+    def verify_view(self):
+        return self.construct_view(self.verify_view_class)
+
+    @property
+    def add_evidence_view(self):
+        return self.construct_view(self.add_evidence_view_class)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("verify/<int:pk>/", VerifyClaimView.as_view(), name="verify"),
-            path("add-evidence/<int:pk>/", AddEvidenceView.as_view(), name="add_evidence"),
+            path("verify/<int:pk>/", self.verify_view, name="verify"),
+            path("add-evidence/<int:pk>/", self.add_evidence_view, name="add_evidence"),
         ]
 
 

@@ -1,7 +1,8 @@
 """Admin views of a claim beyond Wagtail's generic ones: the claim with its quotes in
 context and suggested evidence, the verification form, and one-click evidence."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import quote
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,7 +15,6 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import EditView, UnpublishView
 
 from newsroom.desk import verification
@@ -27,12 +27,7 @@ from newsroom.desk.actions.claims import (
 from newsroom.desk.claim_forms import VerificationForm
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.suggestions import suggest_evidence
-
-claim_permissions = ModelPermissionPolicy(Claim)
-
-
-def claim_url(action, claim):
-    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=[claim.pk])
+from newsroom.desk.views.base import DeskObjectView
 
 
 def claim_with_evidence():
@@ -41,22 +36,29 @@ def claim_with_evidence():
     )
 
 
-def can_verify(user):
-    return claim_permissions.user_has_permission(user, "verify")
+class ClaimURLsMixin:
+    """The URL names of the claim viewset's own views, given by ClaimViewSet to every view
+    it builds, and the verify button they lead to."""
 
+    verify_url_name = None
+    add_evidence_url_name = None
 
-def verify_buttons(user, claim):
-    """The header button to the verification form, for a user who may verify; else none."""
-    if not can_verify(user):
-        return []
-    return [
-        Button(
-            "Verify, dispute or mark false",
-            url=claim_url("verify", claim),
-            icon_name="tick-inverse",
-            priority=5,
-        )
-    ]
+    def claim_url(self, url_name, claim):
+        return reverse(url_name, args=[quote(claim.pk)])
+
+    def verify_url(self, claim):
+        """The verification form's URL, for a user who may verify; else ""."""
+        if not self.user_has_permission("verify"):
+            return ""
+        return self.claim_url(self.verify_url_name, claim)
+
+    def verify_buttons(self, claim):
+        url = self.verify_url(claim)
+        if not url:
+            return []
+        return [
+            Button("Verify, dispute or mark false", url=url, icon_name="tick-inverse", priority=5)
+        ]
 
 
 class EvidenceSidePanel(BaseSidePanel):
@@ -77,6 +79,10 @@ class EvidenceSidePanel(BaseSidePanel):
     template_name = "newsroom/admin/includes/evidence_side_panel.html"
     order = 200
 
+    def __init__(self, *args, inspect_url, verify_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspect_url, self.verify_url = inspect_url, verify_url
+
     @cached_property
     def evidence_rows(self):
         return list(self.object.evidence.select_related("source__outlet"))
@@ -87,13 +93,13 @@ class EvidenceSidePanel(BaseSidePanel):
             claim=self.object,
             evidence_rows=self.evidence_rows,
             corroboration=self.object.corroboration(),
-            inspect_url=claim_url("inspect", self.object),
-            verify_url=claim_url("verify", self.object) if can_verify(self.request.user) else "",
+            inspect_url=self.inspect_url,
+            verify_url=self.verify_url,
         )
         return context
 
 
-class ClaimEditView(EditView):
+class ClaimEditView(ClaimURLsMixin, EditView):
     """Wagtail's snippet edit view, with the evidence in context beside the form and the
     way to verify and to the suggestions in the header. The editor's correction note goes
     with the change to readers' pages, as the reason of any status change it causes."""
@@ -105,7 +111,14 @@ class ClaimEditView(EditView):
     def get_side_panels(self):
         side_panels = super().get_side_panels()
         if not self.expects_json_response:
-            side_panels.append(EvidenceSidePanel(self.live_object, self.request))
+            side_panels.append(
+                EvidenceSidePanel(
+                    self.live_object,
+                    self.request,
+                    inspect_url=self.claim_url(self.inspect_url_name, self.object),
+                    verify_url=self.verify_url(self.object),
+                )
+            )
         return side_panels
 
     @cached_property
@@ -114,15 +127,15 @@ class ClaimEditView(EditView):
             *super().header_more_buttons,
             Button(
                 "Evidence and suggestions",
-                url=claim_url("inspect", self.object),
+                url=self.claim_url(self.inspect_url_name, self.object),
                 icon_name="search",
                 priority=25,
             ),
-            *verify_buttons(self.request.user, self.object),
+            *self.verify_buttons(self.object),
         ]
 
 
-class ClaimInspectView(InspectView):
+class ClaimInspectView(ClaimURLsMixin, InspectView):
     """A claim as a verifier checks it: status and corroboration, each quote marked in its
     source's text, the decision history, and passages from other sources worth citing."""
 
@@ -134,14 +147,12 @@ class ClaimInspectView(InspectView):
 
     @cached_property
     def header_more_buttons(self):
-        return [*super().header_more_buttons, *verify_buttons(self.request.user, self.object)]
+        return [*super().header_more_buttons, *self.verify_buttons(self.object)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = self.object
-        can_change = claim_permissions.user_has_permission_for_instance(
-            self.request.user, "change", claim
-        )
+        can_change = self.user_has_permission_for_instance("change", claim)
         context.update(
             claim=claim,
             corroboration=claim.corroboration(),
@@ -149,23 +160,25 @@ class ClaimInspectView(InspectView):
             history=claim.verifications.select_related("verified_by")[:20],
             suggestions=suggest_evidence(claim, self.suggestion_limit) if can_change else [],
             can_change=can_change,
-            add_evidence_url=claim_url("add_evidence", claim),
+            add_evidence_url=self.claim_url(self.add_evidence_url_name, claim),
         )
         return context
 
 
-class VerifyClaimView(WagtailAdminTemplateMixin, FormView):
+class VerifyClaimView(DeskObjectView, WagtailAdminTemplateMixin, FormView):
     """Verify, dispute, mark false or reopen a claim, under newsroom.desk.verification's rules."""
 
+    permission_required = "verify"
     template_name = "newsroom/admin/claim_verify.html"
     form_class = VerificationForm
     header_icon = "tick-inverse"
 
-    def dispatch(self, request, pk):
-        if not can_verify(request.user):
-            raise PermissionDenied
-        self.claim = get_object_or_404(claim_with_evidence(), pk=pk)
-        return super().dispatch(request)
+    def get_queryset(self):
+        return claim_with_evidence()
+
+    @property
+    def claim(self):
+        return self.object
 
     def get_page_title(self):
         return "Verify, dispute or mark false"
@@ -176,8 +189,8 @@ class VerifyClaimView(WagtailAdminTemplateMixin, FormView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("wagtailsnippets_newsroom_claim:list"), "label": "Claims"},
-            {"url": claim_url("edit", self.claim), "label": str(self.claim)},
+            {"url": reverse(self.index_url_name), "label": "Claims"},
+            {"url": self.object_url(self.edit_url_name), "label": str(self.claim)},
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -213,7 +226,7 @@ class VerifyClaimView(WagtailAdminTemplateMixin, FormView):
             messages.error(self.request, "The claim was not changed.")
             return self.form_invalid(form)
         messages.success(self.request, f"“{claim}” is now {claim.get_status_display().lower()}.")
-        return redirect(claim_url("edit", claim))
+        return redirect(self.object_url(self.edit_url_name, claim))
 
 
 class ClaimUnpublishView(UnpublishView):
@@ -232,24 +245,26 @@ class ClaimUnpublishView(UnpublishView):
             WithdrawClaim(self.object, self.request.user).execute(skip_permission_checks=True)
         except ClaimCitedError as refusal:
             messages.error(self.request, str(refusal))
-            return redirect(claim_url("edit", self.object))
+            return redirect(reverse(self.edit_url_name, args=[quote(self.object.pk)]))
         return None
 
 
-class AddEvidenceView(View):
+class AddEvidenceView(DeskObjectView, View):
     """Cite a suggested passage in one click, as a new revision of the claim."""
 
+    permission_required = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        claim = get_object_or_404(Claim, pk=pk)
+        claim = self.object
         AddEvidence.check_permission(claim, request.user)
+        inspect_url = self.object_url(self.inspect_url_name)
         try:
             action = AddEvidence(claim, request.user, self.evidence_from(request.POST))
             published = action.execute()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages) + " Nothing was added.")
-            return redirect(claim_url("inspect", claim))
+            return redirect(inspect_url)
         if published:
             messages.success(request, "Quote added to the claim.")
         elif action.held_for_note:
@@ -260,7 +275,7 @@ class AddEvidenceView(View):
             )
         else:
             messages.success(request, "Quote added to the claim's draft; publish it to go live.")
-        return redirect(claim_url("inspect", claim))
+        return redirect(inspect_url)
 
     def evidence_from(self, data):
         try:

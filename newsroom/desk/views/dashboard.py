@@ -2,10 +2,10 @@
 
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from wagtail.admin.ui.components import Component
-from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
+from newsroom.desk.admin_urls import snippet_list_url
 from newsroom.desk.models import AuditRun, Claim
 
 PANEL_SIZE = 10
@@ -25,7 +25,7 @@ class ClaimQueuePanel(Component):
         queryset = getattr(Claim.objects, self.queue)()
         claims = list(queryset.order_by("-created_at", "-pk")[:PANEL_SIZE])
         total = len(claims) if len(claims) < PANEL_SIZE else queryset.count()
-        list_url = reverse("wagtailsnippets_newsroom_claim:list")
+        list_url = snippet_list_url(Claim)
         return {
             "panel": self,
             "claims": claims,
@@ -55,7 +55,8 @@ class AuditPanel(Component):
 
 def verification_panels(user):
     """The panels this user gets: anyone who may see claims sees the queues."""
-    if not ModelPermissionPolicy(Claim).user_has_any_permission(user, ["view", "change"]):
+    claims = policy_registry.get_by_type(Claim)
+    if not claims.user_has_any_permission(user, ["view", "change"]):
         return []
     return [
         AuditPanel(),

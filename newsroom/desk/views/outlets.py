@@ -1,8 +1,9 @@
 """Merging two outlets that are one publisher."""
 
 from django import forms
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
@@ -13,6 +14,7 @@ from wagtail.snippets.views.snippets import EditView
 
 from newsroom.desk.actions.outlets import MergeOutlets
 from newsroom.desk.models import Outlet
+from newsroom.desk.views.base import DeskObjectView
 
 
 class MergeOutletForm(forms.Form):
@@ -28,19 +30,25 @@ class MergeOutletForm(forms.Form):
         self.fields["target"].queryset = Outlet.objects.exclude(pk=outlet.pk)
 
 
-class MergeOutletView(WagtailAdminTemplateMixin, FormView):
+class MergeOutletView(DeskObjectView, WagtailAdminTemplateMixin, FormView):
     """Merge this outlet into another; claims verified on both are re-checked."""
 
+    # One who may not delete this outlet may not merge it away; MergeOutlets checks the
+    # sources that move, and the outlet that stays, too.
+    permission_required = "delete"
     template_name = "newsroom/admin/outlet_merge.html"
     form_class = MergeOutletForm
     header_icon = "site"
     page_title = "Merge outlet"
 
-    def dispatch(self, request, pk):
-        self.outlet = get_object_or_404(Outlet, pk=pk)
-        # Refused before the form shows: one who may not delete this outlet may not merge it.
-        MergeOutlets.check_permissions(request.user, None, self.outlet)
-        return super().dispatch(request)
+    def check_object_permission(self, obj):
+        # Refused before the form shows, on the outlet and on the sources that would move.
+        super().check_object_permission(obj)
+        MergeOutlets.check_permissions(self.request.user, None, obj)
+
+    @property
+    def outlet(self):
+        return self.object
 
     def get_page_subtitle(self):
         return str(self.outlet)
@@ -64,20 +72,22 @@ class MergeOutletView(WagtailAdminTemplateMixin, FormView):
         if flagged:
             message += f" {len(flagged)} claims no longer meet the outlet rule and need re-check."
         messages.success(self.request, message)
-        return redirect(reverse("wagtailsnippets_newsroom_outlet:edit", args=[action.target.pk]))
+        return redirect(self.object_url(self.edit_url_name, action.target))
 
 
 class OutletEditView(EditView):
     """Wagtail's snippet edit view, with the way to merge the outlet into another."""
 
+    merge_url_name = None
+
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if self.request.user.has_perm("newsroom.delete_outlet"):
+        if self.user_has_permission_for_instance("delete", self.object):
             buttons.append(
                 Button(
                     "Merge into another outlet",
-                    url=reverse("wagtailsnippets_newsroom_outlet:merge", args=[self.object.pk]),
+                    url=reverse(self.merge_url_name, args=[quote(self.object.pk)]),
                     icon_name="resubmit",
                     priority=30,
                 )

@@ -1,18 +1,15 @@
-"""Admin views of the evidence desk that Wagtail's generic views don't provide."""
+"""Admin views of a source beyond Wagtail's generic ones: the source as an editor checks it,
+and putting back a line the importer set aside."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.views import View
 from wagtail.admin.views.generic import InspectView
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from newsroom.desk.importing.restoring import NotSetAside, restore_line
-from newsroom.desk.models import Evidence, Source
-
-source_permissions = ModelPermissionPolicy(Source)
+from newsroom.desk.models import Evidence
+from newsroom.desk.views.base import DeskObjectView
 
 
 class SourceInspectView(InspectView):
@@ -29,21 +26,18 @@ class SourceInspectView(InspectView):
             .order_by("claim_id", "sort_order")
         )
         context["set_aside"] = self.object.set_aside
-        context["can_restore"] = source_permissions.user_has_permission_for_instance(
-            self.request.user, "change", self.object
-        )
+        context["can_restore"] = self.user_has_permission_for_instance("change", self.object)
         return context
 
 
-class RestoreSetAsideLineView(View):
+class RestoreSetAsideLineView(DeskObjectView, View):
     """POST: put one set-aside line back into the source's body, then re-anchor its quotes."""
 
+    permission_required = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk, line):
-        source = get_object_or_404(Source, pk=pk)
-        if not source_permissions.user_has_permission_for_instance(request.user, "change", source):
-            raise PermissionDenied
+        source = self.object
         try:
             entry, flagged = restore_line(source, line, user=request.user)
         except NotSetAside as error:
@@ -52,4 +46,4 @@ class RestoreSetAsideLineView(View):
         if flagged:
             message += f" {len(flagged)} claims citing this source need re-checking."
         messages.success(request, message)
-        return redirect(reverse("wagtailsnippets_newsroom_source:inspect", args=[source.pk]))
+        return redirect(self.object_url(self.inspect_url_name))
