@@ -11,11 +11,16 @@ it ("won't", "non-binding"), and so do a number's separators ("1,500").
 
 Offsets are always into the body as stored, so the admin and readers can show the
 quote in its surrounding text, and a re-import can tell whether it still stands there.
+
+Text in, text out: nothing here reads a model or the database, so the models use it to
+anchor a quote (Evidence.reanchor()), and the write paths in actions/ to re-anchor
+stored quotes when a source or claim changes.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -54,6 +59,14 @@ _NUMBER_SEPARATORS = frozenset(".,")
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]")
 
 
+class QuotedText(Protocol):
+    """What a refusal names of a source: its title, and the body the quote was sought in.
+    (A Source; this module reads no models, so the models can use it.)"""
+
+    title: str
+    body: str
+
+
 @dataclass(frozen=True)
 class Anchor:
     start: int
@@ -62,7 +75,7 @@ class Anchor:
     score: float
 
 
-def normalise(text):
+def normalise(text: str) -> tuple[str, list[int]]:
     """Fold whitespace, quote marks, dashes and case; return the folded text and, for
     each of its characters, the index of the character it came from."""
     chars, origin = [], []
@@ -86,7 +99,7 @@ def normalise(text):
     return "".join(chars), origin
 
 
-def anchor_quote(body, quote):
+def anchor_quote(body: str, quote: str) -> Anchor | None:
     """Locate `quote` in `body` word for word (exactly, or after normalise()) and on word
     boundaries, or return None. An occurrence inside a word is passed over for a later one."""
     quote = quote.strip()
@@ -128,7 +141,7 @@ def _first_on_word_boundaries(body, text, part, body_index):
     return None
 
 
-def on_word_boundaries(body, start, end):
+def on_word_boundaries(body: str, start: int, end: int) -> bool:
     """Whether body[start:end] is a non-empty span of `body` that neither begins nor ends
     inside a word. A span beginning (or ending) with a character that is not a word
     character, such as a quote mark or a full stop, is on a boundary on that side."""
@@ -161,14 +174,14 @@ def _is_word_character(char):
     return unicodedata.category(char)[0] in "LNM"
 
 
-def refusal_message(source, quote):
+def refusal_message(source: QuotedText, quote: str) -> str:
     """Why a quote is refused, with the source's closest passage as a hint for the editor."""
     passage = closest_passage(source.body, quote)
     message = f"This quote is not in “{source.title}” word for word."
     return f"{message} The closest passage is: “{passage}”" if passage else message
 
 
-def closest_passage(body, quote):
+def closest_passage(body: str, quote: str) -> str:
     """The body's passage most like `quote`, for a refusal message; widened to whole words."""
     folded_body, origin = normalise(body)
     folded_quote, _ = normalise(quote)

@@ -10,3 +10,6 @@ class DeskConfig(AppConfig):
     name = "newsroom.desk"
     label = "newsroom"
     verbose_name = "Evidence desk"
+
+    def ready(self):
+        from newsroom.desk import signal_handlers  # noqa: F401  (its receivers connect on import)

@@ -1,16 +1,17 @@
-"""Admin forms for claims: the snippet edit form and the verification form."""
+"""Admin forms for claims: the snippet edit form and the verification form. The admin's
+claim viewset takes ClaimForm as its edit form; the model does not name it, as the form
+reads the models and the write paths."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from newsroom.desk.actions.claims import live_citations
 from newsroom.desk.ids import FormIdsChecked
+from newsroom.desk.models import Claim, Evidence
 
 
-def decision_choices():
-    # Imported here because the Claim model imports this module for its edit form.
-    from newsroom.desk.models import Claim
-
+def decision_choices() -> list[tuple[str, str]]:
     return [
         (Claim.Status.VERIFIED, "Verified"),
         (Claim.Status.DISPUTED, "Disputed"),
@@ -52,9 +53,6 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
         return cleaned_data
 
     def needs_correction_note(self, formset):
-        from newsroom.desk.actions.claims import live_citations
-        from newsroom.desk.models import Claim
-
         claim = self.instance
         if not (claim.pk and self.data.get("action-publish")):
             return False
@@ -65,8 +63,6 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
         return bool(live_citations([claim.pk]))
 
     def check_evidence_ids(self, formset):
-        from newsroom.desk.models import Evidence
-
         rows = Evidence.objects.filter(claim_id=self.instance.pk) if self.instance.pk else []
         own = {str(row.pk) for row in rows}
         for form in formset.forms:

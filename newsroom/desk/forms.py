@@ -1,6 +1,10 @@
-"""Admin forms for the evidence desk."""
+"""Admin forms for the evidence desk. The admin's source viewset takes SourceForm as its
+edit form; the model does not name it, as the form saves through the write path, which
+reads the models."""
 
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from newsroom.desk.actions.sources import save_source
 
 
 class SourceForm(WagtailAdminModelForm):
@@ -19,8 +23,6 @@ class SourceForm(WagtailAdminModelForm):
             source.content_hash = source.hash_text(source.original_text)
         if commit:
             # Edits and reverts alike: quotes re-anchored, claims re-checked.
-            from newsroom.desk.actions.sources import save_source
-
             save_source(source, user=self.for_user)
             self.save_m2m()
         return source

@@ -20,3 +20,10 @@ claim_withdrawn = Signal()
 
 # A source's text changed (re-import, revert, restore, edit). Arguments: source, user.
 source_text_changed = Signal()
+
+# A claim was saved in full (created, or a revision published), so what it says or cites
+# may have changed. Sent by Claim.save() itself, the one place every such path meets, for
+# the desk's own write path (actions.claims.claim_saved) to follow up: the model cannot
+# call it directly, as the actions import the models. Arguments: claim, previous_statement
+# (None for a claim not saved before).
+claim_saved = Signal()

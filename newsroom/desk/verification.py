@@ -15,8 +15,10 @@ claim calls verify_claim() here, so the rules live in one place. The rules:
 
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, log
@@ -42,20 +44,20 @@ LOG_ACTIONS = {
 class VerificationError(Exception):
     """A decision the rules refuse; str() is a message for editors, naming every problem."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable[str]):
         self.problems = list(problems)
         super().__init__(" ".join(self.problems))
 
 
-def min_outlets():
+def min_outlets() -> int:
     return settings.NEWSROOM_MIN_OUTLETS
 
 
-def four_eyes():
+def four_eyes() -> bool:
     return settings.NEWSROOM_FOUR_EYES
 
 
-def verification_version(claim):
+def verification_version(claim: Claim) -> str:
     """What the verifier sees when the form opens: the claim's latest decision, its live
     revision, and a digest of its statement and evidence (quotes, stances, notes). A form
     carries it, so a verifier acting on a claim that someone has since decided, reworded or
@@ -68,7 +70,9 @@ def verification_version(claim):
     return f"{decision}:{content.live_revision_id or 0}:{digest}"
 
 
-def verification_problems(claim, user, status, note="", single_source=False):
+def verification_problems(
+    claim: Claim, user: AbstractBaseUser, status: str, note: str = "", single_source: bool = False
+) -> list[str]:
     """Every reason the rules refuse this decision, as sentences for the editor; [] if none."""
     if status not in SETTABLE:
         return [f"“{status}” is not a status a verifier can set."]
@@ -109,7 +113,7 @@ def _four_eyes_problems(claim, user):
     return []
 
 
-def edited_since_last_decision(claim, user):
+def edited_since_last_decision(claim: Claim, user: AbstractBaseUser) -> bool:
     """Whether `user` saved a revision of the claim (its statement, or evidence added,
     changed or removed, one-click evidence included) after its latest verified, disputed or
     false decision, or ever if it was never decided. Reopenings do not count: an edit that
@@ -149,7 +153,7 @@ def _status_problems(claim, status, note, single_source):
     return []
 
 
-def decision_problems(claim):
+def decision_problems(claim: Claim) -> list[str]:
     """Why a claim's standing decision no longer holds under the rules as of now, as
     sentences; [] if it holds (or there is no decision). Reads claim.evidence.all(), so a
     prefetch of evidence with its source and outlet costs nothing. The audit and every
@@ -167,7 +171,9 @@ def decision_problems(claim):
     return problems
 
 
-def recheck_claims(claim_ids, reason, user=None):
+def recheck_claims(
+    claim_ids: Iterable[int], reason: str, user: AbstractBaseUser | None = None
+) -> list[Claim]:
     """Move each decided claim among `claim_ids` whose decision no longer holds to needs
     re-check, saying `reason` (what changed) and what the rules now find. Returns them."""
     claims = (
@@ -197,7 +203,15 @@ def _unattributed(claim):
     return f" ({count} supporting sources name no outlet, so they do not count as outlets.)"
 
 
-def verify_claim(claim, user, status, note="", single_source=False, *, seen_version=None):
+def verify_claim(
+    claim: Claim,
+    user: AbstractBaseUser,
+    status: str,
+    note: str = "",
+    single_source: bool = False,
+    *,
+    seen_version: str | None = None,
+) -> Claim:
     """Decide a claim's status under the rules, on the locked row; raise VerificationError.
     `seen_version` is the verification_version() the verifier saw, when known."""
     with transaction.atomic():
@@ -278,9 +292,10 @@ def _copy_decision(source, target):
         setattr(target, name, getattr(source, name))
 
 
-def reopen_if_changed(claim, note=""):
+def reopen_if_changed(claim: Claim, note: str = "") -> bool:
     """Return a decided claim to unverified when its statement or evidence no longer match
-    what the decision rested on. Called from Claim.save(), the one place content changes."""
+    what the decision rested on. Called after every full Claim.save() (through
+    actions.claims.claim_saved), the one place content changes."""
     if claim.status == Claim.Status.UNVERIFIED:
         return False
     with transaction.atomic():
@@ -299,7 +314,7 @@ def reopen_if_changed(claim, note=""):
     return True
 
 
-def flag_for_recheck(claim_id, note, user=None):
+def flag_for_recheck(claim_id: int, note: str, user: AbstractBaseUser | None = None) -> Claim:
     """Set a claim to needs re-check because a quote it cites is no longer in its source,
     as the claim's history and Wagtail's audit log keep decisions. Saved through the ORM,
     so the signals of what shows its status fire. Returns the claim, flagged.

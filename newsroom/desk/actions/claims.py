@@ -3,14 +3,15 @@ newsroom.desk.verification): publishing new wording or evidence, and withdrawing
 
 import contextlib
 import contextvars
+from collections.abc import Iterable, Iterator
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from wagtail import hooks
 from wagtail.actions.unpublish import UnpublishAction
 from wagtail.permissions import policy_registry
 
-from newsroom.desk.anchoring import anchor_quote
 from newsroom.desk.models import Claim, Evidence
 from newsroom.desk.signals import claim_reworded, claim_withdrawn
 from newsroom.desk.verification import flag_for_recheck, reopen_if_changed
@@ -22,7 +23,7 @@ LIVE_CITATIONS_HOOK = "newsroom_live_citations"
 _correction_note = contextvars.ContextVar("correction_note", default="")
 
 
-def live_citations(claim_ids):
+def live_citations(claim_ids: Iterable[int]) -> dict[int, list[str]]:
     """{claim id: [titles of the live pages citing it]}, from every registered citer."""
     citing = {}
     for describe in hooks.get_hooks(LIVE_CITATIONS_HOOK):
@@ -32,7 +33,7 @@ def live_citations(claim_ids):
 
 
 @contextlib.contextmanager
-def correction_note(note):
+def correction_note(note: str | None) -> Iterator[None]:
     """The note an editor gave for readers with a change made inside this block: used as
     the reason of the status change the change causes (a reworded verified claim reopens)."""
     token = _correction_note.set((note or "").strip())
@@ -42,7 +43,7 @@ def correction_note(note):
         _correction_note.reset(token)
 
 
-def current_correction_note():
+def current_correction_note() -> str:
     return _correction_note.get()
 
 
@@ -69,18 +70,12 @@ def reanchor_claim(claim: Claim) -> None:
     rows = list(Evidence.objects.filter(claim=claim).select_related("source"))
     changed, lost = [], []  # flag_for_recheck leaves a claim already flagged as it is
     for row in rows:
-        before = (row.start_offset, row.end_offset, row.anchor_status)
-        anchor = anchor_quote(row.source.body, row.quote)
-        if anchor is None:
-            row.lose_anchor()
+        before = row.anchor_state()
+        if not row.reanchor(row.source.body):
             lost.append(row)
-        else:
-            row.apply_anchor(anchor)
-        if (row.start_offset, row.end_offset, row.anchor_status) != before:
+        if row.anchor_state() != before:
             changed.append(row)
-    Evidence.objects.bulk_update(
-        changed, ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"]
-    )
+    Evidence.objects.bulk_update(changed, Evidence.ANCHOR_FIELDS)
     if lost:
         quotes = "; ".join(f"“{row.quote[:80]}” from “{row.source.title}”" for row in lost)
         note = f"Its quotes are no longer in their sources word for word: {quotes}"
@@ -96,16 +91,16 @@ class AddEvidence:
 
     permissions = policy_registry.get_by_type(Claim)
 
-    def __init__(self, claim: Claim, user, evidence: Evidence):
+    def __init__(self, claim: Claim, user: AbstractBaseUser, evidence: Evidence):
         self.claim, self.user, self.evidence = claim, user, evidence
         self.held_for_note = False
 
     @classmethod
-    def check_permission(cls, claim, user):
+    def check_permission(cls, claim: Claim, user: AbstractBaseUser) -> None:
         if not cls.permissions.user_has_permission_for_instance(user, "change", claim):
             raise PermissionDenied
 
-    def check(self):
+    def check(self) -> None:
         self.check_permission(self.claim, self.user)
         lock = self.claim.get_lock()
         if lock and lock.for_user(self.user):
@@ -117,7 +112,7 @@ class AddEvidence:
             raise ValidationError("The claim already cites this quote.")
         self.evidence.clean()
 
-    def publishes(self):
+    def publishes(self) -> bool:
         """Whether the new revision goes live; sets `held_for_note` when only the readers'
         correction note stands in the way."""
         claim = self.claim
@@ -151,7 +146,7 @@ CITATION_ADVICE = (
 )
 
 
-def describe_citations(claims, citing):
+def describe_citations(claims: Iterable[Claim], citing: dict[int, list[str]]) -> str:
     """“claim” is cited by “page”, “page”; … for each of `claims` that live pages cite."""
     return "; ".join(
         f"“{claim}” is cited by " + ", ".join(f"“{title}”" for title in citing[claim.pk])
@@ -165,10 +160,10 @@ class WithdrawClaim:
     explainer cites it: readers would lose it from the page without anyone deciding so, and
     with no entry in its corrections."""
 
-    def __init__(self, claim: Claim, user=None, note: str = ""):
+    def __init__(self, claim: Claim, user: AbstractBaseUser | None = None, note: str = ""):
         self.claim, self.user, self.note = claim, user, note.strip()
 
-    def check(self, skip_permission_checks=False):
+    def check(self, skip_permission_checks: bool = False) -> None:
         action = UnpublishAction(self.claim, user=self.user)
         action.check(skip_permission_checks=skip_permission_checks)
         citing = live_citations([self.claim.pk])
@@ -179,7 +174,7 @@ class WithdrawClaim:
                 f"{listed}. {CITATION_ADVICE}"
             )
 
-    def execute(self, skip_permission_checks=False):
+    def execute(self, skip_permission_checks: bool = False) -> Claim:
         with transaction.atomic():
             Claim.objects.select_for_update().filter(pk=self.claim.pk).first()
             self.check(skip_permission_checks=skip_permission_checks)

@@ -2,6 +2,9 @@
 quote from it) and a merge of two outlets that are one publisher (after which their quotes
 count as one outlet, so a claim verified on both may no longer meet the outlet rule)."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,13 +13,13 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from newsroom.desk.actions.sources import citing_claims
-from newsroom.desk.models import Outlet, Source
+from newsroom.desk.models import Claim, Outlet, Source
 from newsroom.desk.verification import recheck_claims
 
 MERGED = "newsroom.outlet.merged"
 
 
-def touch_sources(outlet_ids):
+def touch_sources(outlet_ids: Iterable[int]) -> None:
     """What readers see of these outlets' sources changed: their pages' caches follow
     `Source.updated_at`, so bump it."""
     Source.objects.filter(outlet_id__in=outlet_ids).update(updated_at=timezone.now())
@@ -26,7 +29,7 @@ class EditOutlet(EditAction):
     """Wagtail's edit action for outlets (the admin's edit view takes it from the action
     registry), refreshing what readers see of the outlet's sources."""
 
-    def _save_instance(self):
+    def _save_instance(self) -> None:
         super()._save_instance()
         touch_sources([self.instance.pk])
 
@@ -36,11 +39,13 @@ class MergeOutlets:
     become aliases of `target` (so the importer reuses them), it is deleted, and every
     decided claim that no longer meets the rules is sent back for a re-check."""
 
-    def __init__(self, target: Outlet, merged: Outlet, user=None):
+    def __init__(self, target: Outlet, merged: Outlet, user: AbstractBaseUser | None = None):
         self.target, self.merged, self.user = target, merged, user
 
     @staticmethod
-    def check_permissions(user, target, merged):
+    def check_permissions(
+        user: AbstractBaseUser, target: Outlet | None, merged: Outlet | None
+    ) -> None:
         """Merging deletes `merged`, changes `target` and moves sources: each is checked."""
         policy = policy_registry.get_by_type(Outlet)
         for outlet, action in ((target, "change"), (merged, "delete")):
@@ -49,13 +54,13 @@ class MergeOutlets:
         if not policy_registry.get_by_type(Source).user_has_permission(user, "change"):
             raise PermissionDenied("You may not change sources, whose outlet a merge changes.")
 
-    def check(self):
+    def check(self) -> None:
         if self.user is not None:
             self.check_permissions(self.user, self.target, self.merged)
         if self.target.pk == self.merged.pk:
             raise ValidationError("An outlet cannot be merged into itself.")
 
-    def execute(self, skip_permission_checks=False):
+    def execute(self, skip_permission_checks: bool = False) -> list[Claim]:
         if not skip_permission_checks:
             self.check()
         with transaction.atomic():

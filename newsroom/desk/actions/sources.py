@@ -5,10 +5,10 @@ anchored again in its current body, and every decided claim that stops meeting t
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from newsroom.desk.anchoring import anchor_quote
-from newsroom.desk.models import Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.signals import source_text_changed
 from newsroom.desk.verification import flag_for_recheck, recheck_claims
 
@@ -19,10 +19,10 @@ class SourceChange:
 
     text_changed: bool = False
     outlet_changed: bool = False
-    flagged_claims: list = field(default_factory=list)
+    flagged_claims: list[Claim] = field(default_factory=list)
 
 
-def save_source(source: Source, user=None) -> SourceChange:
+def save_source(source: Source, user: AbstractBaseUser | None = None) -> SourceChange:
     """Save `source` as it stands in memory, then follow up what changed since its stored
     row: new text re-anchors its quotes (and tells explainers, for pull quotes); a new outlet
     re-checks the decided claims citing it. One transaction, the stored row locked."""
@@ -49,11 +49,11 @@ def save_source(source: Source, user=None) -> SourceChange:
     return change
 
 
-def citing_claims(*source_ids):
+def citing_claims(*source_ids: int) -> set[int]:
     return set(Evidence.objects.filter(source_id__in=source_ids).values_list("claim_id", flat=True))
 
 
-def reanchor_evidence(source, user=None):
+def reanchor_evidence(source: Source, user: AbstractBaseUser | None = None) -> list[Claim]:
     """Anchor every quote from `source` again in its current body.
 
     A quote still found word for word stays anchored at its new offsets; one that is not
@@ -65,17 +65,10 @@ def reanchor_evidence(source, user=None):
     lost_by_claim = {}
     changed = []
     for evidence in Evidence.objects.filter(source=source).order_by("pk"):
-        anchor = anchor_quote(source.body, evidence.quote)
-        if anchor is None:
-            evidence.lose_anchor()
+        if not evidence.reanchor(source.body):
             lost_by_claim.setdefault(evidence.claim_id, []).append(evidence.quote)
-        else:
-            evidence.apply_anchor(anchor)
         changed.append(evidence)
-    Evidence.objects.bulk_update(
-        changed,
-        ["start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status"],
-    )
+    Evidence.objects.bulk_update(changed, Evidence.ANCHOR_FIELDS)
     flagged = []
     for claim_id in sorted(lost_by_claim):
         quotes = "; ".join(f"“{quote[:80]}”" for quote in lost_by_claim[claim_id])

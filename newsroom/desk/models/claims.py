@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,8 +13,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
-from newsroom.desk.anchoring import anchor_quote, closest_passage, refusal_message
-from newsroom.desk.claim_forms import ClaimForm
+from newsroom.desk.anchoring import Anchor, anchor_quote, closest_passage, refusal_message
+from newsroom.desk.signals import claim_saved
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,14 @@ class Corroboration:
     supporting_outlets: int = 0
     disputing_sources: int = 0
     disputing_outlets: int = 0
+
+
+class TranscriptMoment(NamedTuple):
+    """Where in a recording a quote is spoken: the transcript's label for it ("01:42") and
+    its seconds from the start, for a link to that moment (None when not known)."""
+
+    label: str = ""
+    seconds: int | None = None
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -99,7 +108,8 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
 
     objects = ClaimQuerySet.as_manager()
 
-    base_form_class = ClaimForm
+    # The edit form (claim_forms.ClaimForm) is set on the admin's viewset: the form reads
+    # these models, so they cannot import it.
     panels = [
         FieldPanel("statement"),
         FieldPanel("tags"),
@@ -145,9 +155,7 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
         super().save(*args, **kwargs)
         if full:
             # Only a full save changes what the claim says or cites.
-            from newsroom.desk.actions.claims import claim_saved
-
-            claim_saved(self, previous)
+            claim_saved.send(sender=Claim, claim=self, previous_statement=previous)
 
     def corroboration(self):
         """Distinct sources and outlets whose anchored quotes support or dispute the claim.
@@ -219,6 +227,9 @@ class Evidence(Orderable):
         FieldPanel("note"),
     ]
 
+    # What anchoring sets, so rows anchored again can be saved in bulk.
+    ANCHOR_FIELDS = ("start_offset", "end_offset", "anchor_method", "anchor_score", "anchor_status")
+
     class Meta(Orderable.Meta):
         verbose_name_plural = "evidence"
 
@@ -234,15 +245,30 @@ class Evidence(Orderable):
             raise ValidationError({"quote": refusal_message(self.source, self.quote)})
         self.apply_anchor(anchor)
 
-    def apply_anchor(self, anchor):
+    def apply_anchor(self, anchor: Anchor) -> None:
         self.start_offset, self.end_offset = anchor.start, anchor.end
         self.anchor_method, self.anchor_score = anchor.method, anchor.score
         self.anchor_status = self.AnchorStatus.ANCHORED
 
-    def lose_anchor(self):
+    def lose_anchor(self) -> None:
         self.start_offset = self.end_offset = None
         self.anchor_method, self.anchor_score = "", None
         self.anchor_status = self.AnchorStatus.LOST
+
+    def reanchor(self, body: str) -> bool:
+        """Anchor the quote again in `body`, its source's text as it is now: at the words'
+        new place if it still has them word for word, else lost, however close a passage it
+        has. Returns whether the quote still anchors; nothing is saved."""
+        anchor = anchor_quote(body, self.quote)
+        if anchor is None:
+            self.lose_anchor()
+            return False
+        self.apply_anchor(anchor)
+        return True
+
+    def anchor_state(self) -> tuple:
+        """What anchoring sets, to tell whether anchoring again changed it."""
+        return tuple(getattr(self, name) for name in self.ANCHOR_FIELDS)
 
     @property
     def is_anchored(self):
@@ -270,15 +296,30 @@ class Evidence(Orderable):
         )
 
     @property
-    def timestamp(self):
-        """For a transcript, the label of the timed segment the quote starts in ("01:42")."""
+    def transcript_moment(self) -> TranscriptMoment:
+        """For a quote from a timed transcript, the moment it is spoken: that of the last
+        timed segment to start at or before its first word. A quote running on into the
+        next segment is cited where it begins, and one from a line with no time of its own
+        at the time given last before it, so a link to the moment never starts after the
+        words. Empty for a quote not anchored, or a source with no timed segments."""
         if not self.is_anchored:
-            return ""
-        for segment in self.source.segments or []:
-            start, end = segment.get("start_offset"), segment.get("end_offset")
-            if start is not None and end is not None and start <= self.start_offset < end:
-                return segment.get("label", "")
-        return ""
+            return TranscriptMoment()
+        begun = [
+            segment
+            for segment in self.source.segments or []
+            if segment.get("start_offset") is not None
+            and segment["start_offset"] <= self.start_offset
+        ]
+        if not begun:
+            return TranscriptMoment()
+        segment = max(begun, key=lambda segment: segment["start_offset"])
+        seconds = segment.get("start")
+        return TranscriptMoment(segment.get("label", ""), None if seconds is None else int(seconds))
+
+    @property
+    def timestamp(self) -> str:
+        """The label of the quote's transcript moment ("01:42"), or ""."""
+        return self.transcript_moment.label
 
     @property
     def nearest_passage(self):

@@ -9,8 +9,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
-from newsroom.desk.forms import SourceForm
-
 
 class SourceTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -77,7 +75,8 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
     tags = ClusterTaggableManager(through=SourceTag, blank=True)
 
-    base_form_class = SourceForm
+    # The edit form (forms.SourceForm) is set on the admin's viewset: the form saves through
+    # the write path, which reads these models, so they cannot import it.
     panels = [
         FieldPanel("title"),
         MultiFieldPanel(
