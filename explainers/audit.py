@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.log_actions import log
 
 from explainers import corrections, pull_quotes
-from explainers.blocks import iter_cited_claims
+from explainers.citations import iter_cited_claims
 from explainers.models import Correction, ExplainerPage, PullQuote
 from newsroom.desk.audit import Finding, quote_stands, recheck
 from newsroom.desk.models import Claim, Source

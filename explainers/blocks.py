@@ -10,6 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from explainers.evidence import CitedClaim, UnpublishedClaim
 from newsroom.desk.anchoring import anchor_quote, refusal_message
 
 SHOW_AS_UNVERIFIED_HELP = (
@@ -165,8 +166,6 @@ class ExplainerBodyBlock(blocks.StreamBlock):
 def shown_citations(parent_context, citations):
     """The citations in a list that readers see: not a deleted claim, nor one the page's
     digest holds back (unpublished), so a list never renders an empty item."""
-    from explainers.evidence import UnpublishedClaim
-
     digest = (parent_context or {}).get("digest")
     return [
         citation
@@ -179,8 +178,6 @@ def shown_citations(parent_context, citations):
 def cited_claim_in(parent_context, value):
     """The reader's view of a cited claim: from the page's digest when there is one (no extra
     queries), else built on the spot (e.g. a block rendered on its own)."""
-    from explainers.evidence import CitedClaim
-
     claim = value["claim"]
     if claim is None:
         return None
@@ -196,40 +193,3 @@ def cited_claim_in(parent_context, value):
         element_id = "" if cited.anchor in anchors else cited.anchor
         anchors.add(cited.anchor)
     return cited.as_shown(bool(value.get("show_as_unverified")), element_id)
-
-
-def iter_cited_claims(stream_data):
-    """Yield (claim id, show_as_unverified) for every claim cited in raw StreamField data."""
-    for item in stream_data or []:
-        yield from _iter_claims(item.get("type"), item.get("value"))
-
-
-def iter_pull_quote_sources(stream_data):
-    """Yield the source id of every pull quote in raw StreamField data."""
-    for item in stream_data or []:
-        if item.get("type") == "pull_quote" and (item.get("value") or {}).get("source"):
-            yield item["value"]["source"]
-
-
-def _iter_claims(block_type, value):
-    value = value or {}
-    if block_type == "claim":
-        if value.get("claim"):
-            yield value["claim"], bool(value.get("show_as_unverified"))
-    elif block_type == "key_facts":
-        for fact in _list_values(value.get("facts")):
-            yield from _iter_claims("claim", fact)
-    elif block_type == "timeline":
-        for event in _list_values(value.get("events")):
-            for cited in _list_values((event or {}).get("claims")):
-                yield from _iter_claims("claim", cited)
-
-
-def _list_values(items):
-    # ListBlock data is stored as [{"type": "item", "value": …, "id": …}] (or bare values in
-    # data written before Wagtail 2.16).
-    for item in items or []:
-        if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
-            yield item["value"]
-        else:
-            yield item

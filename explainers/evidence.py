@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Prefetch, Subquery
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from explainers.blocks import iter_cited_claims, iter_pull_quote_sources
+from explainers.citations import iter_cited_claims, iter_pull_quote_sources
 from newsroom.desk.models import Claim, Evidence, Source
 
 STANCE_ORDER = [Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, Evidence.Stance.CONTEXT]
@@ -137,19 +137,9 @@ def safe_url(url):
 
 
 def transcript_moment(evidence):
-    """The timestamp ("01:42", 102) of the transcript segment a quote falls in, if any."""
-    segments = evidence.source.segments or []
-    if evidence.start_offset is None or not segments:
-        return "", None
-    found = None
-    for segment in segments:
-        start = segment.get("start_offset")
-        if start is not None and start <= evidence.start_offset:
-            found = segment
-    if found is None:
-        return "", None
-    seconds = found.get("start")
-    return found.get("label", ""), int(seconds) if seconds is not None else None
+    """The quote's moment in its transcript as ("01:42", 102), or ("", None): the desk's
+    rule (Evidence.transcript_moment), so readers and the admin cite the same moment."""
+    return evidence.transcript_moment
 
 
 class ExplainerDigest:

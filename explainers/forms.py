@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from explainers.guard import refusal_message, unverified_citations
+from explainers.guard import downgraded_claims, refusal_message, unverified_citations
+from explainers.models.corrections import Correction
 from newsroom.desk.ids import FormIdsChecked
 
 CORRECTION_NOTE_HELP = (
@@ -52,7 +53,7 @@ class ExplainerPageForm(FormIdsChecked, WagtailAdminPageForm):
                 "scheduled: publish now, or schedule without a note.",
             )
             return
-        downgraded = self.downgraded_claims(stream_data)
+        downgraded = downgraded_claims(self.live_body(), stream_data)
         if downgraded and not note:
             listed = "; ".join(f"“{claim}”" for claim in downgraded)
             self.add_error(
@@ -61,11 +62,6 @@ class ExplainerPageForm(FormIdsChecked, WagtailAdminPageForm):
                 f"readers now see as verified: {listed}. Write a correction note saying why; "
                 "readers will see it.",
             )
-
-    def downgraded_claims(self, stream_data):
-        from explainers.corrections import downgraded_claims
-
-        return downgraded_claims(self.live_body(), stream_data)
 
     def live_body(self):
         """The body readers see now (the page row, not the draft being edited); None if the
@@ -79,9 +75,7 @@ class ExplainerPageForm(FormIdsChecked, WagtailAdminPageForm):
         page = super().save(commit=commit)
         note = (self.cleaned_data.get("correction_note") or "").strip()
         if note and page.first_published_at and self.publishes_now():
-            from explainers.corrections import record_prose_correction
-
-            record_prose_correction(page, note, self.for_user)
+            Correction.objects.record_prose(page, note, self.for_user)
         return page
 
     def is_going_live(self):

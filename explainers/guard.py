@@ -5,11 +5,16 @@ published, or withdrawn) is never shown to readers, so no marking lets it throug
 
 One rule, called from the admin form (a validation message), from ``ExplainerPage.publish``
 (workflow approval, scheduled publishing, any code path), from copying with "publish copies"
-and from bulk publishing (a message naming the claims), and nowhere else."""
+and from bulk publishing (a message naming the claims), and nowhere else.
+
+Beside it, the rule for when publishing a change owes readers a correction note
+(``downgraded_claims``). Both judge raw body data and know no page model: the page model
+and its edit form call them, and ``explainers.publishing`` applies them to pages going
+live without the form."""
 
 from django.core.exceptions import PermissionDenied
 
-from explainers.blocks import iter_cited_claims
+from explainers.citations import iter_cited_claims
 from newsroom.desk.models import Claim
 
 
@@ -76,24 +81,6 @@ def check_publishable(page):
         raise PublishRefused(claims)
 
 
-def refusals_for_pages(pages):
-    """[(explainer, claims in the way)] for the explainers among `pages` (any page models),
-    each judged on what publishing it would put live: its latest revision."""
-    from explainers.models import ExplainerPage
-
-    refusals = []
-    for page in pages:
-        page = page.specific
-        if not isinstance(page, ExplainerPage):
-            continue
-        revision = page.get_latest_revision()
-        content = revision.as_object() if revision else page
-        claims = unverified_citations(content.body.raw_data)
-        if claims:
-            refusals.append((page, claims))
-    return refusals
-
-
 def refusals_message(refusals, doing):
     """One message for several refused explainers, naming each and its claims."""
     listed = " ".join(
@@ -101,3 +88,22 @@ def refusals_message(refusals, doing):
         for page, claims in refusals
     )
     return f"{doing} {listed}"
+
+
+def downgraded_claims(live_body, new_body):
+    """The claims a live page shows as verified (`live_body`, raw stream data) that
+    `new_body` no longer cites, or cites only marked "show as not verified", in the live
+    page's order: publishing that change owes readers a correction note."""
+    if not live_body:
+        return []
+    live = list(iter_cited_claims(live_body))
+    posted = list(iter_cited_claims(new_body))
+    cited = {pk for pk, _ in posted}
+    unmarked = {pk for pk, marked in posted if not marked}
+    taken_out = [pk for pk, _ in live if pk not in cited]
+    newly_marked = [pk for pk, marked in live if not marked and pk not in unmarked]
+    candidates = list(dict.fromkeys(taken_out + newly_marked))
+    shown_verified = Claim.objects.filter(
+        pk__in=candidates, live=True, status=Claim.Status.VERIFIED
+    ).in_bulk()
+    return [shown_verified[pk] for pk in candidates if pk in shown_verified]

@@ -1,14 +1,16 @@
 """What keeps related-stories widgets current: each change that can alter a widget refreshes
-the index and marks the affected widgets stale in its own transaction (see related/).
-And what writes corrections: the desk's signals of changes readers see (corrections.py)."""
+the index and marks the affected widgets stale in its own transaction (see
+explainers.related.changes). And what writes corrections: the desk's signals of changes
+readers see (corrections.py)."""
 
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
-from explainers import corrections, pull_quotes, related, search_index
+from explainers import corrections, pull_quotes, search_index
 from explainers.models import ExplainerPage, RelatedFeature
+from explainers.related import changes
 from newsroom.desk.models import Claim, Source
 from newsroom.desk.signals import (
     claim_reworded,
@@ -21,7 +23,7 @@ from newsroom.desk.signals import (
 @receiver(page_published, sender=ExplainerPage)
 @receiver(page_unpublished, sender=ExplainerPage)
 def explainer_published_or_unpublished(sender, instance, **kwargs):
-    related.refresh_pages({instance.pk})
+    changes.refresh_pages({instance.pk})
 
 
 @receiver(published, sender=Claim)
@@ -34,22 +36,20 @@ def claim_published_or_withdrawn(sender, instance, **kwargs):
 @receiver(post_page_move)
 def section_moved(sender, instance, **kwargs):
     # A move changes URLs below the page, and may put them inside a private section.
-    related.refresh_pages(related.explainers_within(instance))
+    changes.refresh_pages(changes.explainers_within(instance))
 
 
 @receiver(pre_delete, sender=Page)
 @receiver(pre_delete, sender=ExplainerPage)
 def explainer_deleted(sender, instance, **kwargs):
     # Before the rows go: which widgets show this page? Its own rows cascade with it.
-    showing = related.pages_showing({instance.pk}) - {instance.pk}
-    related.mark_stale(showing)
-    related.schedule_regeneration(showing)
+    changes.refresh_showing({instance.pk})
 
 
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def view_restriction_changed(sender, instance, **kwargs):
-    related.refresh_pages(related.explainers_within(instance.page))
+    changes.refresh_pages(changes.explainers_within(instance.page))
 
 
 # What must change on a cited claim or source before a widget citing it can differ: the
@@ -75,7 +75,7 @@ def watched_field_changed(sender, instance, created, **kwargs):
     previous, instance._related_seen = instance._related_seen, getattr(instance, field)
     if created or previous == instance._related_seen:
         return
-    related.refresh_pages(related.pages_citing(kind, instance.pk))
+    changes.refresh_pages(changes.pages_citing(kind, instance.pk))
 
 
 @receiver(claim_status_changed, sender=Claim)

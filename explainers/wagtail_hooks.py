@@ -12,10 +12,10 @@ from wagtail.models import Page
 
 from explainers import pull_quotes
 from explainers.audit import audit_checks
-from explainers.corrections import owed_notes, owed_notes_message
-from explainers.guard import refusals_for_pages, refusals_message
+from explainers.guard import refusals_message
 from explainers.models import ExplainerPage
 from explainers.models.pages import PUBLISH_REFUSED
+from explainers.publishing import owed_notes, owed_notes_message, refusals_for_pages
 from explainers.workflow import ExplainerWorkflowActionView
 from newsroom.desk.actions.claims import LIVE_CITATIONS_HOOK
 from newsroom.desk.audit import AUDIT_CHECKS_HOOK

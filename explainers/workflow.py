@@ -7,8 +7,8 @@ from django.urls import reverse
 from wagtail.admin import messages
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 
-from explainers.corrections import owed_notes, owed_notes_message
 from explainers.guard import PublishRefused
+from explainers.publishing import owed_notes, owed_notes_message
 
 
 class ExplainerWorkflowActionView(WorkflowActionView):

@@ -1,7 +1,9 @@
 """A real Celery worker process on the machine's Redis, for tests that must not use eager mode.
 
 The worker runs the project's tasks against the test database (PostgreSQL only: an
-in-memory SQLite database cannot be shared with another process).
+in-memory SQLite database cannot be shared with another process). It also imports this
+module, so a test can hold each related-stories regeneration for a while before it runs (to
+kill the worker mid-task, say) without the production task knowing anything of tests.
 """
 
 import os
@@ -11,12 +13,28 @@ import time
 from pathlib import Path
 
 import redis
+from celery.signals import task_prerun
+from celery.utils.log import get_task_logger
 from django.db import connection
 
 from tests.processes import stop_process
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Seconds the worker waits before each regeneration task; set only in a worker's environment.
+REGENERATION_PAUSE = "TEST_REGENERATION_PAUSE"
+
+logger = get_task_logger(__name__)
+
+
+@task_prerun.connect
+def pause_regeneration(sender=None, args=None, **kwargs):
+    """Hold a regeneration task after the worker took it and before it runs: acks_late, so
+    the message is not yet acknowledged, as in the middle of the task."""
+    pause = float(os.environ.get(REGENERATION_PAUSE) or 0)
+    if pause and sender.name == "explainers.regenerate_related":
+        logger.info("regenerate_related pausing %ss before %s", pause, args)
+        time.sleep(pause)
 
 
 def broker_url():
@@ -34,7 +52,8 @@ def database_url():
 
 
 class CeleryWorker:
-    def __init__(self):
+    def __init__(self, regeneration_pause=0):
+        self.regeneration_pause = regeneration_pause
         self.process = None
         self.log = BASE_DIR / "test-artifacts" / f"celery-{os.getpid()}.log"
 
@@ -46,8 +65,10 @@ class CeleryWorker:
             "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": broker_url(),
+            REGENERATION_PAUSE: str(self.regeneration_pause),
         }
         command = [sys.executable, "-m", "celery", "-A", "newsroom", "worker"]
+        command += ["--include", __name__]
         command += ["--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle"]
         command += ["--loglevel=info"]
         self.process = subprocess.Popen(

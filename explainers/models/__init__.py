@@ -1,7 +1,13 @@
 from .corrections import Correction
 from .pages import ExplainerIndexPage, ExplainerPage, ExplainerPageTag, HomePage
 from .pull_quotes import PullQuote
-from .related import *  # noqa: F403
+from .related_stories import (
+    RelatedFeature,
+    RelatedState,
+    RelatedStoriesPanel,
+    RelatedStory,
+    RelatedStoryChoice,
+)
 
 __all__ = [
     "Correction",
@@ -10,4 +16,9 @@ __all__ = [
     "ExplainerPageTag",
     "HomePage",
     "PullQuote",
+    "RelatedFeature",
+    "RelatedState",
+    "RelatedStoriesPanel",
+    "RelatedStory",
+    "RelatedStoryChoice",
 ]

@@ -3,21 +3,28 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from wagtail.models import Page
 
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Corrections anyone may read: those of live explainers outside private sections."""
-        from explainers.models.pages import ExplainerPage
+        # Only explainers have corrections, so Page's live and public rules pick the same
+        # rows; and the explainer's edit form writes corrections, so this module cannot
+        # import the explainer model without a cycle.
+        return self.filter(page__in=Page.objects.live().public().values("pk"))
 
-        return self.filter(page__in=ExplainerPage.objects.live().public().values("pk"))
+    def record_prose(self, page, note, user=None):
+        """The editor's own note on what they corrected, published with the page."""
+        return self.create(page=page, kind=Correction.Kind.PROSE, text=note.strip(), user=user)
 
 
 class Correction(models.Model):
     """A dated note on a live explainer saying what readers were shown that has changed
     since it was first published: a claim's status, a claim withdrawn or reworded, or prose
     the editor corrected. Readers see them under "Corrections and updates", and on
-    /corrections/; they are written by explainers.corrections, never edited."""
+    /corrections/. Written, never edited, by explainers.corrections (a claim's change),
+    explainers.pull_quotes (a quote taken down) and the edit form (``record_prose``)."""
 
     class Kind(models.TextChoices):
         STATUS = "status", "Status changed"

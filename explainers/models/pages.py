@@ -15,11 +15,14 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.search import index
 
-from explainers.blocks import ExplainerBodyBlock, iter_cited_claims
+from explainers.blocks import ExplainerBodyBlock
+from explainers.citations import iter_cited_claims
+from explainers.evidence import ExplainerDigest
 from explainers.forms import ExplainerPageForm
 from explainers.guard import PublishRefused, check_publishable, unverified_citations
-from explainers.models.related import RelatedStoriesPanel
+from explainers.models.related_stories import RelatedFeature, RelatedStoriesPanel
 from explainers.serializers import CitedClaimsField, TagNamesField
+from newsroom.desk.models import Claim
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +165,6 @@ class ExplainerPage(Page):
 
     def cited_claims(self):
         """The claims the body cites, as a queryset."""
-        from newsroom.desk.models import Claim
-
         return Claim.objects.filter(pk__in=self.cited_claim_ids())
 
     @classmethod
@@ -172,8 +173,6 @@ class ExplainerPage(Page):
         on its live content. Public ones come from the related-stories index (one indexed
         query: it holds a ``c:<claim id>`` feature per live, public explainer, kept in step in
         the publishing transaction); the few private ones are read."""
-        from explainers.models.related import RelatedFeature
-
         wanted = {f"{RelatedFeature.Kind.CLAIM}:{pk}": pk for pk in claim_ids}
         claim_ids = set(wanted.values())
         citing = {}
@@ -273,8 +272,6 @@ class ExplainerPage(Page):
 
     @cached_property
     def digest(self):
-        from explainers.evidence import ExplainerDigest
-
         return ExplainerDigest(self.body.raw_data)
 
     def get_context(self, request, *args, **kwargs):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from explainers.related import widget_stories
+from explainers.related.storage import widget_stories
 
 register = template.Library()
 

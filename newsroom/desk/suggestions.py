@@ -18,6 +18,7 @@ from django.db.models import Case, Q, Value, When
 from rapidfuzz import fuzz
 
 from newsroom.desk.models import Evidence, Source
+from newsroom.desk.text import STOPWORDS
 
 STEM_LENGTH = 5
 MAX_TERMS = 12
@@ -26,18 +27,12 @@ PER_SOURCE = 2
 MIN_SCORE = 0.35
 MIN_SENTENCE, MAX_SENTENCE = 25, 600
 
-_STOPWORDS = """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into is
-    it its itself just more most my no nor not of off on once only or other our out over
-    own same she should so some such than that the their them then there these they this
-    those through to too under until up very was we were what when where which while who
-    whom why will with would you your said says say told according stated"""
 _NEGATION_CUES = """not no never nor neither none nobody nothing without deny denies denied denial
     reject rejects rejected refuse refuses refused refusal false untrue dismiss dismissed
     dismisses unacceptable cannot"""
-STOPWORDS = frozenset(_STOPWORDS.split())
 NEGATION_CUES = frozenset(_NEGATION_CUES.split())
+# Unlike the subject words of newsroom.desk.text, a sentence's words here keep their numbers
+# ("21 December") and contractions (a "n't" negates).
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 LAST_WORD = re.compile(r"(\S+)$")

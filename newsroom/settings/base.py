@@ -180,8 +180,6 @@ RELATED_STORIES_COUNT = 5
 RELATED_STORIES_DELAY = env.float("RELATED_STORIES_DELAY", default=2.0)
 RELATED_STORIES_QUEUE_TTL = 120
 RELATED_STORIES_SWEEP_AFTER = 60
-# Test-only: seconds each regeneration task waits first (the worker-killed test sets it).
-RELATED_STORIES_TEST_PAUSE = env.float("RELATED_STORIES_TEST_PAUSE", default=0.0)
 
 # Content-Security-Policy (django-csp 4): readers' pages run no inline script or style.
 # Wagtail's admin needs both; newsroom.csp.NewsroomCSPMiddleware allows them under /admin/ only.

@@ -7,8 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from explainers.corrections import record_prose_correction
-from explainers.models import ExplainerPage
+from explainers.models import Correction, ExplainerPage
 
 # serialized_rollback restores what the data migrations made (groups, pages) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,7 +20,7 @@ def corrected_demo(live_server):
     call_command("import_sources", verbosity=0)
     call_command("build_demo", verbosity=0)
     page = ExplainerPage.objects.get(slug="are-france-and-russia-talking-again")
-    correction = record_prose_correction(page, NOTE)
+    correction = Correction.objects.record_prose(page, NOTE)
     correction.created_at = datetime.datetime(2035, 12, 3, 12, tzinfo=datetime.UTC)
     correction.save()
     return live_server.url + page.url

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, WorkflowState
 
-from explainers import corrections
 from explainers.models import Correction, ExplainerPage
 from newsroom.desk.models import Claim
 from newsroom.desk.signals import claim_reworded, claim_status_changed, claim_withdrawn
@@ -157,7 +156,7 @@ def test_a_withdrawn_claim_and_a_reworded_one_are_recorded(verified_claim, autho
 
 def test_a_prose_correction_keeps_the_editors_words(verifier):
     page = make_explainer()
-    entry = corrections.record_prose_correction(page, "  We misspelt Meloni.  ", verifier)
+    entry = Correction.objects.record_prose(page, "  We misspelt Meloni.  ", verifier)
     assert (entry.kind, entry.text, entry.user, entry.page) == (
         Correction.Kind.PROSE,
         "We misspelt Meloni.",

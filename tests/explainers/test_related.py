@@ -6,8 +6,8 @@ from django.template import Context, Template
 from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
-from explainers import related
 from explainers.models import ExplainerIndexPage, RelatedState, RelatedStory, RelatedStoryChoice
+from explainers.related import changes, ranking, regeneration
 from newsroom.desk.models import Claim
 from tests.explainers.related_site import explainer, section, widget
 
@@ -71,7 +71,7 @@ def test_relatedness_is_mutual(site):
 def test_the_widget_holds_at_most_the_configured_number(site, settings):
     pages, _, _ = site
     settings.RELATED_STORIES_COUNT = 2
-    related.regenerate_related([pages["main"].pk])
+    regeneration.regenerate_related([pages["main"].pk])
     assert widget(pages["main"]) == ["Elysee confirms the phone call", "Ukraine wants a seat"]
 
 
@@ -79,8 +79,8 @@ def test_regenerating_twice_changes_nothing(site):
     pages, _, _ = site
     fields = ("related_page_id", "rank", "score", "claims_score", "title", "url")
     before = list(RelatedStory.objects.order_by("page_id", "rank").values_list(*fields))
-    related.regenerate_related([page.pk for page in pages.values()])
-    related.regenerate_related([page.pk for page in pages.values()])
+    regeneration.regenerate_related([page.pk for page in pages.values()])
+    regeneration.regenerate_related([page.pk for page in pages.values()])
     assert list(RelatedStory.objects.order_by("page_id", "rank").values_list(*fields)) == before
     assert not RelatedState.objects.filter(stale=True).exists()
 
@@ -123,7 +123,7 @@ def test_a_draft_never_appears_in_a_widget(site, committed):
     pages, claims, _ = site
     with committed():
         explainer("Draft on the call", [claims["call"], claims["kyiv"]], ["france"], publish=False)
-    related.regenerate_related([page.pk for page in pages.values()])
+    regeneration.regenerate_related([page.pk for page in pages.values()])
     assert all("Draft on the call" not in widget(page) for page in pages.values())
 
 
@@ -133,7 +133,7 @@ def test_unpublished_changes_do_not_change_the_widget(site, committed):
     kremlin.title = "Moscow: a new draft title"
     with committed():
         kremlin.save_revision()
-    related.regenerate_related([pages["main"].pk])
+    regeneration.regenerate_related([pages["main"].pk])
     assert "Moscow stays cautious" in widget(pages["main"])
     assert "Moscow: a new draft title" not in widget(pages["main"])
 
@@ -246,7 +246,7 @@ def test_a_source_reimport_recomputes_the_pages_citing_it(site, committed):
 def test_only_affected_pages_are_recomputed(site, committed):
     pages, claims, _ = site
     with committed():
-        affected = related.refresh_pages({pages["kremlin"].pk})
+        affected = changes.refresh_pages({pages["kremlin"].pk})
     assert pages["budget"].pk not in affected
     assert pages["kremlin"].pk in affected
 
@@ -288,7 +288,7 @@ def test_pages_sharing_only_a_common_claim_still_relate(committed, monkeypatch):
     from tests.explainers.related_site import claim_from
     from tests.factories import OutletFactory, SourceFactory
 
-    monkeypatch.setattr(related, "common_threshold", lambda total_pages: 2)
+    monkeypatch.setattr(ranking, "common_threshold", lambda total_pages: 2)
     source = SourceFactory(title="Kremlin readout", outlet=OutletFactory(name="Kremlin wire"))
     claim = claim_from(source, "Putin said he was ready for a call with Macron.")
     titles = ["Talks resume", "Envoys named", "Summit planned", "Kyiv consulted"]
@@ -298,7 +298,7 @@ def test_pages_sharing_only_a_common_claim_still_relate(committed, monkeypatch):
             pages.append(explainer(title, [claim]))
     shown = {page.title: sorted(widget(page)) for page in pages}
     with committed():
-        related.rebuild_all()
+        regeneration.rebuild_all()
 
     for page, title in zip(pages, titles, strict=True):
         others = sorted(t for t in titles if t != title)

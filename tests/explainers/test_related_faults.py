@@ -6,8 +6,8 @@ import logging
 import pytest
 from django.urls import reverse
 
-from explainers import related
 from explainers.models import RelatedState, RelatedStory
+from explainers.related import regeneration, storage
 from explainers.tasks import sweep_stale_related
 from newsroom.celery import app
 from tests.explainers.related_site import explainer, widget
@@ -51,7 +51,7 @@ def test_publishing_with_the_broker_down_succeeds_and_marks_widgets_stale(
     assert not RelatedState.objects.filter(queued_at__isnull=False).exists()
 
     stale = stale_ids()
-    assert related.sweep_stale(older_than=0) == len(stale)
+    assert regeneration.sweep_stale(older_than=0) == len(stale)
     assert stale_ids() == set()
     assert "Kyiv and the call" in widget(pages["main"])
     assert "Kyiv and the call" in widget(pages["kyiv"])
@@ -79,17 +79,17 @@ def test_the_sweeper_leaves_fresh_markers_to_the_tasks_in_flight(site, committed
     pages, claims, _ = site
     with committed():
         explainer("Kyiv and the call", [claims["kyiv"]], ["ukraine"])
-    assert related.sweep_stale() == 0
+    assert regeneration.sweep_stale() == 0
     assert pages["kyiv"].pk in stale_ids()
 
 
 def test_a_task_finishing_after_a_newer_change_leaves_the_page_stale(site):
     pages, _, _ = site
     page_id = pages["main"].pk
-    related.mark_stale([page_id])
+    storage.mark_stale([page_id])
     generations = dict(RelatedState.objects.filter(pk=page_id).values_list("pk", "generation"))
-    related.mark_stale([page_id])  # a change lands while the task computes
-    related.store_stories({page_id: []}, generations)
+    storage.mark_stale([page_id])  # a change lands while the task computes
+    storage.store_stories({page_id: []}, generations)
     assert RelatedState.objects.get(pk=page_id).stale
 
 
@@ -108,7 +108,7 @@ def test_a_burst_of_edits_sends_one_regeneration_per_page(site, committed, monke
             kyiv.save_revision().publish()
     assert sum(ids.count(kyiv.pk) for ids in sent) == 1
     assert sum(ids.count(pages["main"].pk) for ids in sent) == 1
-    related.regenerate_related(sent[0])
+    regeneration.regenerate_related(sent[0])
     with committed():
         kyiv.save_revision().publish()
     assert sum(ids.count(kyiv.pk) for ids in sent) == 2
@@ -120,12 +120,12 @@ def test_an_in_process_failure_does_not_fail_the_publish(site, committed, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(related, "store_stories", broken)
+    monkeypatch.setattr(regeneration, "store_stories", broken)
     with caplog.at_level(logging.ERROR, logger="explainers.related"), committed():
         new = explainer("Kyiv and the call", [claims["kyiv"], claims["call"]], ["ukraine"])
     assert new.live
     assert "Regenerating related stories failed" in caplog.text
     assert {new.pk, pages["main"].pk} <= stale_ids()
     monkeypatch.undo()
-    related.sweep_stale(older_than=0)
+    regeneration.sweep_stale(older_than=0)
     assert "Kyiv and the call" in widget(pages["main"])

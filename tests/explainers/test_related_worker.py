@@ -52,7 +52,7 @@ def eager_site():
 
 
 @pytest.fixture
-def workers(transactional_db, monkeypatch):
+def workers(transactional_db):
     """Start real workers on Redis, this process sending to them; stop them all after."""
     from django.db import connection
 
@@ -62,9 +62,8 @@ def workers(transactional_db, monkeypatch):
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
 
     def start(pause=0):
-        monkeypatch.setenv("RELATED_STORIES_TEST_PAUSE", str(pause))
         use_broker(task_always_eager=False, broker_url=broker_url())
-        worker = PatientWorker()
+        worker = PatientWorker(regeneration_pause=pause)
         worker.log = worker.log.with_name(f"{worker.log.stem}-{len(started)}.log")
         started.append(worker)  # stopped after the test even if it never became ready
         return worker.start()

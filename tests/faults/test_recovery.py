@@ -218,7 +218,7 @@ def test_no_write_is_lost_or_refused_when_redis_goes_down_under_load(site, desk)
     assert not refused, f"writes refused while only Redis was down: {refused}"
     during = [w for w in writes if w.kind == "explainer" and outage[0] < w.started < outage[1]]
     assert during, "no explainer was published while Redis was down"
-    # What related.enqueue_regeneration logs when it cannot reach the broker.
+    # What explainers.related.scheduling.enqueue_regeneration logs when it cannot reach the broker.
     broker_down = site.log.read_text().removeprefix(log_before)
     assert "Broker unavailable" in broker_down, "no publish met the broker down"
     claims = assert_acknowledged_claims_kept(desk, "redis", writes)

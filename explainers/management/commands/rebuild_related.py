@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from explainers import related
 from explainers.models import RelatedState
+from explainers.related import regeneration
 
 
 class Command(BaseCommand):
@@ -33,15 +33,16 @@ class Command(BaseCommand):
         with Progress(*columns, transient=False) as progress:
             if options["all"]:
                 task = progress.add_task("Rebuilding related stories", total=None)
-                count = related.rebuild_all(
+                count = regeneration.rebuild_all(
                     progress=lambda done, total: progress.update(task, completed=done, total=total)
                 )
             else:
                 stale = list(RelatedState.objects.filter(stale=True).values_list("pk", flat=True))
                 task = progress.add_task("Recomputing stale widgets", total=len(stale))
                 count = 0
-                for start in range(0, len(stale), related.BATCH_SIZE):
-                    count += related.regenerate_related(stale[start : start + related.BATCH_SIZE])
-                    progress.update(task, completed=min(start + related.BATCH_SIZE, len(stale)))
+                batch_size = regeneration.BATCH_SIZE
+                for start in range(0, len(stale), batch_size):
+                    count += regeneration.regenerate_related(stale[start : start + batch_size])
+                    progress.update(task, completed=min(start + batch_size, len(stale)))
         elapsed = time.monotonic() - started
         self.stdout.write(f"Recomputed {count} related-stories widgets in {elapsed:.1f}s.")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsroom.desk.importing.transcripts import TIMESTAMP
+from newsroom.desk.text import content_words
 
 NO_WORDS = "no words: stray symbols or markup"
 STRAY_MARKUP = "stray markup"
@@ -87,16 +88,6 @@ _KICKER = re.compile(
     r"explainer|just in)\s*[:|–—-]\s+",
     re.I,
 )
-# Words too common to say what a story is about.
-_COMMON_WORDS = (
-    "about above after again against also among and are because been before being between "
-    "both but can could did does doing down during each few for from further had has have "
-    "having her here hers him his how into its itself just more most must not now off once "
-    "only other our out over own same she should some such than that the their them then "
-    "there these they this those through too under until very was were what when where "
-    "which while who whom why will with would you your says said new"
-)
-_STOPWORDS = frozenset(_COMMON_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -313,11 +304,8 @@ def _mark_unrelated_headlines(lines, reasons):
 
 
 def _content_words(text):
-    words = set()
-    for word in re.findall(r"[^\W\d_]{4,}", text.lower()):
-        if word not in _STOPWORDS:
-            words.add(word[:6])
-    return words
+    # Cut to a common stem, so "sanction" and "sanctions" count as one word.
+    return {word[:6] for word in content_words(text)}
 
 
 def _title_from_prose(lines):

@@ -27,6 +27,7 @@ from newsroom.desk.actions.claims import (
 from newsroom.desk.claim_forms import VerificationForm
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.suggestions import suggest_evidence
+from newsroom.desk.text import counted
 from newsroom.desk.views.base import DeskObjectView
 
 
@@ -291,10 +292,6 @@ class AddEvidenceView(DeskObjectView, View):
         return Evidence(source=source, quote=quote, stance=stance)
 
 
-def _count(value, noun):
-    return f"{value} {noun}{'' if value == 1 else 's'}"
-
-
 def corroboration_columns():
     """List columns for how many sources and outlets support and dispute each claim; the
     list's queryset prefetches evidence with its source, so they cost no extra queries."""
@@ -306,7 +303,7 @@ def corroboration_columns():
                 sources, outlets = counts.supporting_sources, counts.supporting_outlets
             else:
                 sources, outlets = counts.disputing_sources, counts.disputing_outlets
-            return f"{_count(sources, 'source')}, {_count(outlets, 'outlet')}"
+            return f"{counted(sources, 'source')}, {counted(outlets, 'outlet')}"
 
         return value
 

@@ -1,7 +1,8 @@
 """Related stories: what the widget under each explainer shows, and why.
 
-The ranking lives in ``explainers/related.py``; these tables hold its inputs (the feature
-index), its results (one row per story shown) and its bookkeeping (whether a widget is stale).
+The ranking lives in the ``explainers.related`` package; these tables hold its inputs (the
+feature index), its results (one row per story shown) and its bookkeeping (whether a widget
+is stale).
 """
 
 from django.db import models
@@ -9,13 +10,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, PageChooserPanel, Panel
 from wagtail.models import Orderable
 
-__all__ = [
-    "RelatedFeature",
-    "RelatedState",
-    "RelatedStory",
-    "RelatedStoryChoice",
-    "RelatedStoriesPanel",
-]
+from newsroom.desk.text import counted
 
 
 class RelatedStory(models.Model):
@@ -56,20 +51,18 @@ class RelatedStory(models.Model):
     @property
     def reasons(self):
         """Why the story is related, in words, strongest first."""
+        # An outlet in common adds to the sources part without being a shared source.
+        sources = (
+            counted(self.shared_sources, "shared source") if self.shared_sources else "same outlets"
+        )
         parts = [
-            (self.claims_score, _count(self.shared_claims, "shared claim")),
-            (self.sources_score, _count(self.shared_sources, "shared source") or "same outlets"),
+            (self.claims_score, counted(self.shared_claims, "shared claim")),
+            (self.sources_score, sources),
             (self.tags_score, "shared tags"),
             (self.text_score, "similar wording"),
         ]
         reasons = [label for value, label in sorted(parts, key=lambda p: -p[0]) if value > 0]
         return (["pinned by an editor"] if self.pinned else []) + reasons
-
-
-def _count(number, noun):
-    if not number:
-        return ""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class RelatedFeature(models.Model):

@@ -1,0 +1,40 @@
+"""What an explainer's body cites, read from its raw StreamField data: no blocks, no database,
+so the publish guard, the page's digest, corrections and the related-stories index can all
+read a body (a live one, a revision's, one being posted) the same way."""
+
+
+def iter_cited_claims(stream_data):
+    """Yield (claim id, show_as_unverified) for every claim cited in raw StreamField data."""
+    for item in stream_data or []:
+        yield from _iter_claims(item.get("type"), item.get("value"))
+
+
+def iter_pull_quote_sources(stream_data):
+    """Yield the source id of every pull quote in raw StreamField data."""
+    for item in stream_data or []:
+        if item.get("type") == "pull_quote" and (item.get("value") or {}).get("source"):
+            yield item["value"]["source"]
+
+
+def _iter_claims(block_type, value):
+    value = value or {}
+    if block_type == "claim":
+        if value.get("claim"):
+            yield value["claim"], bool(value.get("show_as_unverified"))
+    elif block_type == "key_facts":
+        for fact in _list_values(value.get("facts")):
+            yield from _iter_claims("claim", fact)
+    elif block_type == "timeline":
+        for event in _list_values(value.get("events")):
+            for cited in _list_values((event or {}).get("claims")):
+                yield from _iter_claims("claim", cited)
+
+
+def _list_values(items):
+    # ListBlock data is stored as [{"type": "item", "value": …, "id": …}] (or bare values in
+    # data written before Wagtail 2.16).
+    for item in items or []:
+        if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
+            yield item["value"]
+        else:
+            yield item
