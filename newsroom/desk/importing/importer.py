@@ -20,7 +20,7 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
-from newsroom.desk.importing.manifest import MANIFEST_NAME, ManifestError, Manifests
+from newsroom.desk.importing.manifest import ManifestError, Manifests
 from newsroom.desk.importing.parsing import parse_source
 from newsroom.desk.importing.reading import (
     MAX_BYTES,
@@ -157,7 +157,7 @@ def seed_file_key(path, root=None):
 
 def discover(paths):
     """(resolved path, problem) for every file to import, each once: named files, and the
-    supported files in named folders (recursively, hidden files and manifests left out)."""
+    supported files in named folders (recursively, hidden files and TOML data files left out)."""
     found, seen = [], set()
     for raw in paths:
         path = Path(raw)
@@ -166,7 +166,9 @@ def discover(paths):
                 relative = child.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if child.name == MANIFEST_NAME or child.is_dir():
+                # TOML beside the sources is data about them (the manifest, the demo's
+                # claims), never a source.
+                if child.suffix.lower() == ".toml" or child.is_dir():
                     continue
                 problem = "" if child.suffix.lower() in SUPPORTED_SUFFIXES else _unsupported()
                 found.append((child, problem))
