@@ -8,7 +8,6 @@ Claims are found by statement, explainers by slug. Building again brings them to
 file says, through new revisions and the same publish paths, and changes nothing when they
 already match."""
 
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
@@ -33,7 +32,6 @@ def demo_users():
         user.groups.add(Group.objects.get(name=group))
         users.append(user)
     return users
-
 
 
 class DemoBuilder:

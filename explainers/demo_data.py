@@ -105,7 +105,6 @@ class Demo:
     explainers: list
 
 
-
 class DemoReader:
     """Reads the data file into a Demo, or raises DemoDataError naming every problem. Writes
     nothing: sources are looked up, and each quote anchored in its source's text."""
@@ -315,5 +314,3 @@ def choices(values):
 
 def citations(keys):
     return [{"claim": key, "show_as_unverified": False} for key in keys]
-
-

@@ -33,5 +33,3 @@ class Command(BaseCommand):
             lines = DemoBuilder(demo, *demo_users()).build()
         for line in lines:
             self.stdout.write(line)
-
-
