@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -49,6 +50,29 @@ def database_url():
     host = settings["HOST"] or "127.0.0.1"
     port = settings["PORT"] or 5432
     return f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
+
+
+def use_broker(**conf):
+    """Have this process send tasks as `conf` says (broker_url, task_always_eager)."""
+    from newsroom.celery import app
+
+    app.conf.update(conf)
+    # Connections are pooled per broker URL; drop them so the new URL takes effect.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def sending_to(url):
+    """Within the block, this process sends tasks to the broker at `url` (not eagerly)."""
+    from newsroom.celery import app
+
+    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    use_broker(task_always_eager=False, broker_url=url)
+    try:
+        yield
+    finally:
+        use_broker(**previous)
 
 
 class CeleryWorker:

@@ -1,7 +1,8 @@
-import pytest
-from django.test import Client
+import shutil
 
-from tests.factories import UserFactory
+import pytest
+
+from tests.factories import UserFactory, logged_in_client
 
 
 @pytest.fixture(autouse=True)
@@ -29,25 +30,19 @@ def superuser(db):
     return UserFactory(username="chief", is_staff=True, is_superuser=True)
 
 
-def _client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def editor_client(editor):
-    return _client_for(editor)
+    return logged_in_client(editor)
 
 
 @pytest.fixture
 def verifier_client(verifier):
-    return _client_for(verifier)
+    return logged_in_client(verifier)
 
 
 @pytest.fixture
 def admin_client(superuser):
-    return _client_for(superuser)
+    return logged_in_client(superuser)
 
 
 @pytest.fixture
@@ -55,27 +50,18 @@ def celery_worker(transactional_db):
     """A real Celery worker on Redis, with this process sending tasks to it (not eager)."""
     from django.db import connection
 
-    from newsroom.celery import app
-    from tests.celery_worker import CeleryWorker, broker_url
+    from tests.celery_worker import CeleryWorker, broker_url, sending_to
 
     if connection.vendor != "postgresql":
         pytest.skip("a real worker needs a database another process can open (PostgreSQL)")
 
-    def use_broker(**conf):
-        # Connections are pooled per broker URL; drop them so the new URL takes effect.
-        app.conf.update(conf)
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    use_broker(task_always_eager=False, broker_url=broker_url())
-    worker = CeleryWorker()
-    try:
-        # Inside the try: a worker that starts but never becomes ready is stopped too.
-        yield worker.start()
-    finally:
-        worker.stop()
-        use_broker(**previous)
+    with sending_to(broker_url()):
+        worker = CeleryWorker()
+        try:
+            # Inside the try: a worker that starts but never becomes ready is stopped too.
+            yield worker.start()
+        finally:
+            worker.stop()
 
 
 @pytest.fixture
@@ -102,3 +88,20 @@ def run_import(db):
         return status, stdout.getvalue(), stderr.getvalue()
 
     return run
+
+
+@pytest.fixture
+def copied_seed(tmp_path):
+    """A copy of seed 002 to change and import again."""
+    from django.conf import settings
+
+    seed = settings.BASE_DIR / "seeds" / "002_0ce464d2b3789fd5.txt"
+    path = tmp_path / seed.name
+    shutil.copy(seed, path)
+    return path
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what is sent after commit (regeneration tasks, rechecks), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
@@ -93,6 +95,21 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def demo_explainer(live_server):
+    """The demo's explainer, built from the seeds as `manage.py build_demo` builds it."""
+    from explainers.models import ExplainerPage
+
+    call_command("import_sources", verbosity=0)
+    call_command("build_demo", verbosity=0)
+    return ExplainerPage.objects.get(slug="are-france-and-russia-talking-again")
+
+
+def assert_no_axe_violations(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def log_in(page, live_server, username, password="correct-horse-battery"):

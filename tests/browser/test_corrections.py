@@ -4,10 +4,9 @@ and newest first, with or without JavaScript; the section and /corrections/ pass
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 
-from explainers.models import Correction, ExplainerPage
+from explainers.models import Correction
+from tests.browser.conftest import assert_no_axe_violations
 
 # serialized_rollback restores what the data migrations made (groups, pages) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -16,19 +15,11 @@ NOTE = "We first wrote that the call took place in June; it was on 1 July."
 
 
 @pytest.fixture
-def corrected_demo(live_server):
-    call_command("import_sources", verbosity=0)
-    call_command("build_demo", verbosity=0)
-    page = ExplainerPage.objects.get(slug="are-france-and-russia-talking-again")
-    correction = Correction.objects.record_prose(page, NOTE)
+def corrected_demo(live_server, demo_explainer):
+    correction = Correction.objects.record_prose(demo_explainer, NOTE)
     correction.created_at = datetime.datetime(2035, 12, 3, 12, tzinfo=datetime.UTC)
     correction.save()
-    return live_server.url + page.url
-
-
-def assert_no_axe_violations(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    return live_server.url + demo_explainer.url
 
 
 def test_reader_finds_the_corrections_and_they_are_accessible(page, corrected_demo, screenshot):

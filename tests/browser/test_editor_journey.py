@@ -5,6 +5,7 @@ claim, its quotes and the related stories. A screenshot of each step is written 
 test-artifacts/screenshots/test_editor_journey/."""
 
 import re
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -91,7 +92,7 @@ def related_explainer(verifier, editor):
 
 def test_editor_journey(page, live_server, editor, verifier, screenshot):
     call_command(
-        "import_sources", str(settings.NEWSROOM_SEEDS_DIR), stdout=open_null(), stderr=open_null()
+        "import_sources", str(settings.NEWSROOM_SEEDS_DIR), stdout=StringIO(), stderr=StringIO()
     )
     first, second = (seed_source(name) for name in QUOTES)
     related = related_explainer(verifier, editor)
@@ -189,9 +190,3 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
         page.reload()
     expect(widget).to_contain_text(related.title)
     screenshot("reader-page")
-
-
-def open_null():
-    from io import StringIO
-
-    return StringIO()

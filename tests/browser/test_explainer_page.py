@@ -2,26 +2,16 @@
 passes axe-core with no violations, at desktop and phone widths."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 
-from explainers.models import ExplainerPage
+from tests.browser.conftest import assert_no_axe_violations
 
 # serialized_rollback restores what the data migrations made (groups, pages) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def demo_url(live_server):
-    call_command("import_sources", verbosity=0)
-    call_command("build_demo", verbosity=0)
-    page = ExplainerPage.objects.get(slug="are-france-and-russia-talking-again")
-    return live_server.url + page.url
-
-
-def assert_no_axe_violations(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+def demo_url(live_server, demo_explainer):
+    return live_server.url + demo_explainer.url
 
 
 def test_reader_expands_evidence_and_the_page_is_accessible(page, demo_url, screenshot):

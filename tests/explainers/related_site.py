@@ -1,55 +1,43 @@
 """A small hand-made site for the related-stories tests, where the right answer is clear."""
 
-import json
-
 from django.utils.text import slugify
 
-from explainers.models import ExplainerIndexPage, ExplainerPage, RelatedStory
-from newsroom.desk.models import Claim, Evidence
-from tests.factories import ClaimFactory, OutletFactory, SourceFactory
+from explainers.models import RelatedStory
+from newsroom.desk.models import Claim
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    cited_claim_block,
+    explainer_index,
+    explainer_page,
+)
 
 
 def section():
-    return ExplainerIndexPage.objects.get()
+    return explainer_index()
 
 
 def claim_from(source, statement, status=Claim.Status.UNVERIFIED):
     claim = ClaimFactory(statement=statement)
     Claim.objects.filter(pk=claim.pk).update(status=status)
     claim.refresh_from_db()
-    evidence = Evidence(
-        claim=claim, source=source, quote="Putin was ready for dialogue with Macron"
-    )
-    evidence.clean()
-    evidence.save()
+    EvidenceFactory(claim=claim, source=source, quote="Putin was ready for dialogue with Macron")
     return claim
 
 
-def body_citing(*claims):
-    return json.dumps(
-        [
-            {
-                "type": "claim",
-                "value": {"claim": claim.pk, "show_as_unverified": True, "framing": ""},
-            }
-            for claim in claims
-        ]
-    )
-
-
 def explainer(title, claims=(), tags=(), standfirst="", parent=None, publish=True):
-    page = ExplainerPage(
-        title=title,
+    """An explainer citing `claims`, each marked, so that a claim of any status may be cited."""
+    page = explainer_page(
+        title,
+        body=[cited_claim_block(claim, show_as_unverified=True) for claim in claims],
+        publish=publish,
+        parent=parent,
+        tags=tags,
         slug=slugify(title)[:50],
         standfirst=standfirst or f"{title}.",
-        body=body_citing(*claims),
-        live=False,
     )
-    page.tags.add(*tags)
-    (parent or section()).add_child(instance=page)
-    revision = page.save_revision()
-    if publish:
-        revision.publish()
     page.refresh_from_db()
     return page
 

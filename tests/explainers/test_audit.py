@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from explainers.models import Correction, ExplainerPage, PullQuote
 from newsroom.desk.models import AuditRun, Claim, Evidence, Source
-from tests.explainers.conftest import claim_block, make_explainer
+from tests.factories import cited_claim_block, claim_url, explainer_page
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +48,10 @@ def site(verified_claim, client):
         "id": "pq-1",
         "value": {"source": source.pk, "quote": "Putin was ready for dialogue", "attribution": ""},
     }
-    page = make_explainer(body=[claim_block(verified_claim), pull_quote])
+    page = explainer_page(body=[cited_claim_block(verified_claim), pull_quote])
     assert client.get(page.url).status_code == 200
     assert audit() == (0, "Evidence audit clean: every rule holds.\n")
     return page
-
-
-def claim_url(claim):
-    return reverse("wagtailsnippets_newsroom_claim:edit", args=[claim.pk])
 
 
 def page_url(page):
@@ -77,7 +73,7 @@ def test_a_quote_moved_off_its_words_is_found_and_its_claim_sent_to_recheck(site
     Evidence.objects.filter(pk=evidence.pk).update(
         start_offset=evidence.start_offset + 2, end_offset=evidence.end_offset + 2
     )
-    assert_found_then_fixed("quote-anchored", claim_url(verified_claim))
+    assert_found_then_fixed("quote-anchored", claim_url("edit", verified_claim))
     verified_claim.refresh_from_db()
     assert verified_claim.status == Claim.Status.NEEDS_RECHECK
     assert "The evidence audit found" in verified_claim.verifications.first().note
@@ -93,20 +89,20 @@ def test_a_quote_stored_inside_a_word_is_found(site, verified_claim):
     Evidence.objects.filter(pk=evidence.pk).update(
         quote="willing to talk", start_offset=start, end_offset=start + len("willing to talk")
     )
-    assert_found_then_fixed("quote-anchored", claim_url(verified_claim))
+    assert_found_then_fixed("quote-anchored", claim_url("edit", verified_claim))
 
 
 def test_a_verified_claim_whose_outlets_became_one_is_found(site, verified_claim):
     first, *others = [row.source for row in verified_claim.evidence.all()]
     Source.objects.filter(pk__in=[source.pk for source in others]).update(outlet=first.outlet)
-    assert_found_then_fixed("decision-holds", claim_url(verified_claim))
+    assert_found_then_fixed("decision-holds", claim_url("edit", verified_claim))
     verified_claim.refresh_from_db()
     assert verified_claim.status == Claim.Status.NEEDS_RECHECK
 
 
 def test_a_claim_decided_by_its_author_is_found(site, verified_claim):
     Claim.objects.filter(pk=verified_claim.pk).update(verified_by=verified_claim.created_by)
-    assert_found_then_fixed("decision-holds", claim_url(verified_claim))
+    assert_found_then_fixed("decision-holds", claim_url("edit", verified_claim))
 
 
 def test_a_live_page_not_showing_its_live_revision_is_found_and_restored(site):
@@ -157,4 +153,4 @@ def test_the_dashboard_shows_the_last_audit(site, verified_claim, admin_client):
     assert "Evidence audit" in html
     assert "<strong>1 violation</strong>" in html
     assert "decided by its own author" in html
-    assert claim_url(verified_claim) in html
+    assert claim_url("edit", verified_claim) in html

@@ -7,15 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom.desk.models import Source
-from tests.explainers.conftest import claim_block, make_explainer
 from tests.explainers.test_publish_guard import edit_form_data
+from tests.factories import cited_claim_block, explainer_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def explainer(verified_claim):
-    return make_explainer(body=[claim_block(verified_claim)])
+    return explainer_page(body=[cited_claim_block(verified_claim)])
 
 
 def render(client, page):

@@ -18,19 +18,19 @@ from explainers.models import Correction, ExplainerPage
 from newsroom.desk.models import Claim
 from newsroom.desk.signals import claim_reworded, claim_status_changed, claim_withdrawn
 from newsroom.desk.verification import flag_for_recheck, verify_claim
-from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
+from tests.factories import (
+    cited_claim_block,
+    claim_with_evidence,
+    explainer_page,
+    soup_of,
+    verified,
+)
 
 pytestmark = pytest.mark.django_db
 
 STATUS = Claim.Status
 NOON_3_DEC = datetime.datetime(2025, 12, 3, 12, 0, tzinfo=datetime.UTC)
-
-
-def soup_of(client, page):
-    response = client.get(page.url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def corrections_section(soup):
@@ -75,10 +75,10 @@ def correction_on(page, text, days_after_publication=1, **fields):
 def test_a_status_change_is_recorded_on_every_live_explainer_showing_the_claim(
     verified_claim, verifier
 ):
-    public = make_explainer(title="Public", body=[claim_block(verified_claim)])
-    hidden = private(make_explainer(title="Private", body=[claim_block(verified_claim)]))
-    draft = make_explainer(title="Draft", body=[claim_block(verified_claim)], publish=False)
-    other = make_explainer(title="Cites nothing")
+    public = explainer_page(title="Public", body=[cited_claim_block(verified_claim)])
+    hidden = private(explainer_page(title="Private", body=[cited_claim_block(verified_claim)]))
+    draft = explainer_page(title="Draft", body=[cited_claim_block(verified_claim)], publish=False)
+    other = explainer_page(title="Cites nothing")
 
     send_status_change(
         verified_claim,
@@ -105,7 +105,7 @@ def test_a_status_change_is_recorded_on_every_live_explainer_showing_the_claim(
 
 
 def test_a_status_change_without_a_reason_ends_after_the_labels(verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     send_status_change(verified_claim, STATUS.VERIFIED, STATUS.UNVERIFIED)
     assert page.corrections.get().text == (
         f"“{verified_claim.statement}” moved from Verified to Unverified."
@@ -113,7 +113,7 @@ def test_a_status_change_without_a_reason_ends_after_the_labels(verified_claim):
 
 
 def test_no_entry_when_the_status_did_not_change_or_the_claim_is_not_shown(verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     send_status_change(verified_claim, STATUS.VERIFIED, STATUS.VERIFIED, "Re-decided.")
     Claim.objects.filter(pk=verified_claim.pk).update(live=False)
     verified_claim.refresh_from_db()
@@ -122,7 +122,7 @@ def test_no_entry_when_the_status_did_not_change_or_the_claim_is_not_shown(verif
 
 
 def test_a_change_before_the_first_publication_is_no_correction(verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     ExplainerPage.objects.filter(pk=page.pk).update(
         first_published_at=timezone.now() + datetime.timedelta(minutes=5)
     )
@@ -131,7 +131,7 @@ def test_a_change_before_the_first_publication_is_no_correction(verified_claim):
 
 
 def test_a_withdrawn_claim_and_a_reworded_one_are_recorded(verified_claim, author):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     claim_withdrawn.send(
         sender=Claim, claim=verified_claim, note="It rested on a misread transcript", user=author
     )
@@ -155,7 +155,7 @@ def test_a_withdrawn_claim_and_a_reworded_one_are_recorded(verified_claim, autho
 
 
 def test_a_prose_correction_keeps_the_editors_words(verifier):
-    page = make_explainer()
+    page = explainer_page()
     entry = Correction.objects.record_prose(page, "  We misspelt Meloni.  ", verifier)
     assert (entry.kind, entry.text, entry.user, entry.page) == (
         Correction.Kind.PROSE,
@@ -171,9 +171,11 @@ def test_a_prose_correction_keeps_the_editors_words(verifier):
 def test_a_quote_flagged_for_recheck_after_publication_is_shown_to_readers(
     client, author, verifier
 ):
-    claim = claim_with_evidence(author, statement="Peskov spoke on 21 December.")
+    claim = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="Peskov spoke on 21 December."
+    )
     verify_claim(claim, verifier, STATUS.VERIFIED)
-    page = make_explainer(body=[claim_block(claim)])
+    page = explainer_page(body=[cited_claim_block(claim)])
     assert not page.corrections.exists()
 
     flag_for_recheck(claim.pk, "its quote is no longer in the source.")
@@ -189,8 +191,10 @@ def test_a_quote_flagged_for_recheck_after_publication_is_shown_to_readers(
 
 
 def test_a_claim_verified_after_publication_is_shown_to_readers(client, author, verifier):
-    claim = claim_with_evidence(author, statement="Paris welcomed the call.")
-    page = make_explainer(body=[claim_block(claim, show_as_unverified=True)])
+    claim = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="Paris welcomed the call."
+    )
+    page = explainer_page(body=[cited_claim_block(claim, show_as_unverified=True)])
     verify_claim(claim, verifier, STATUS.VERIFIED)
     assert page.corrections.get().text == (
         "“Paris welcomed the call.” moved from Unverified to Verified."
@@ -218,7 +222,7 @@ def test_the_demo_explainer_shows_a_claim_verified_after_publication(client):
 
 
 def test_the_section_lists_entries_newest_first_with_their_dates(client):
-    page = make_explainer()
+    page = explainer_page()
     for days, text in ((0, "The older one."), (2, "The newer one.")):
         created_at = NOON_3_DEC + datetime.timedelta(days=days)
         Correction.objects.create(page=page, kind="prose", text=text, created_at=created_at)
@@ -229,16 +233,18 @@ def test_the_section_lists_entries_newest_first_with_their_dates(client):
 
 
 def test_no_section_without_corrections(client):
-    page = make_explainer()
+    page = explainer_page()
     soup = soup_of(client, page)
     assert corrections_section(soup) is None
     assert "Corrections and updates" not in soup.get_text()
 
 
 def test_claim_statements_in_entries_are_escaped(client, author, verifier):
-    claim = claim_with_evidence(author, statement="<b>Bold</b> & <script>alert(1)</script>")
+    claim = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="<b>Bold</b> & <script>alert(1)</script>"
+    )
     verified(claim, verifier)
-    page = make_explainer(body=[claim_block(claim)])
+    page = explainer_page(body=[cited_claim_block(claim)])
     send_status_change(claim, STATUS.VERIFIED, STATUS.NEEDS_RECHECK, "<i>lost</i>")
     section = corrections_section(soup_of(client, page))
     assert section.find_all(["b", "i", "script"]) == []
@@ -247,7 +253,7 @@ def test_claim_statements_in_entries_are_escaped(client, author, verifier):
 
 
 def test_a_new_correction_shows_at_once_on_a_cached_page(client):
-    page = make_explainer()
+    page = explainer_page()
     assert corrections_section(soup_of(client, page)) is None  # now cached
     before = ExplainerPage.objects.get(pk=page.pk).cache_key()
     correction_on(page, "Added after the page was cached.")
@@ -256,7 +262,7 @@ def test_a_new_correction_shows_at_once_on_a_cached_page(client):
 
 
 def test_the_structured_data_carries_the_corrections(client):
-    page = make_explainer()
+    page = explainer_page()
     older = correction_on(page, "First.", days_after_publication=1)
     newer = correction_on(page, "Second.", days_after_publication=2)
     soup = soup_of(client, page)
@@ -281,7 +287,7 @@ def test_the_structured_data_carries_the_corrections(client):
 
 
 def test_without_corrections_the_structured_data_has_none(client):
-    page = make_explainer()
+    page = explainer_page()
     soup = soup_of(client, page)
     article = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert "correction" not in article
@@ -294,14 +300,21 @@ def test_without_corrections_the_structured_data_has_none(client):
 @pytest.fixture
 def two_verified(author, verifier):
     return [
-        verified(claim_with_evidence(author, statement=f"Verified claim {n}."), verifier)
+        verified(
+            claim_with_evidence(
+                author, stances=("supports",) * 3, statement=f"Verified claim {n}."
+            ),
+            verifier,
+        )
         for n in (1, 2)
     ]
 
 
 @pytest.fixture
 def live(two_verified):
-    return make_explainer(title="Live one", body=[claim_block(claim) for claim in two_verified])
+    return explainer_page(
+        title="Live one", body=[cited_claim_block(claim) for claim in two_verified]
+    )
 
 
 def publish_edit(client, page, claims, note=None, **kwargs):
@@ -367,7 +380,7 @@ def test_an_unchanged_verified_claim_needs_no_note_and_no_note_means_no_entry(
 def test_a_note_on_a_first_publication_or_a_draft_is_no_correction(
     verifier_client, live, two_verified
 ):
-    draft = make_explainer(title="Never published", publish=False)
+    draft = explainer_page(title="Never published", publish=False)
     publish_edit(verifier_client, draft, two_verified, note="Nothing to correct yet.")
     assert ExplainerPage.objects.get(pk=draft.pk).live
     publish_edit(verifier_client, live, two_verified[:1], note="Only a draft.", action=None)
@@ -451,9 +464,9 @@ def test_bulk_publishing_a_change_owed_a_note_publishes_nothing(
 @pytest.fixture
 def corrected():
     """Corrections on a public, a private and a withdrawn explainer."""
-    public = make_explainer(title="Public <one>")
-    hidden = private(make_explainer(title="Private one"))
-    withdrawn = make_explainer(title="Withdrawn one")
+    public = explainer_page(title="Public <one>")
+    hidden = private(explainer_page(title="Private one"))
+    withdrawn = explainer_page(title="Withdrawn one")
     older = correction_on(public, "Older public.", days_after_publication=1)
     newer = correction_on(public, "Newer & public.", days_after_publication=2)
     correction_on(hidden, "Private correction.")
@@ -478,7 +491,7 @@ def test_the_corrections_page_lists_public_ones_newest_first(client, corrected):
 
 
 def test_the_corrections_page_says_so_when_there_are_none(client):
-    make_explainer()
+    explainer_page()
     soup = BeautifulSoup(client.get("/corrections/").content, "html.parser")
     assert soup.select("ol.correction-list > li") == []
     assert "No corrections yet." in soup.get_text()
@@ -499,8 +512,8 @@ def test_the_corrections_feed_carries_the_same_list(client, corrected):
 
 
 def test_the_sitemap_lastmod_follows_the_newest_correction(client):
-    corrected_page = make_explainer(title="Corrected")
-    untouched = make_explainer(title="Untouched")
+    corrected_page = explainer_page(title="Corrected")
+    untouched = explainer_page(title="Untouched")
     newest = correction_on(corrected_page, "A late correction.", days_after_publication=30)
     soup = BeautifulSoup(client.get("/sitemap.xml").content, "xml")
     lastmod = {url.loc.text: url.lastmod.text for url in soup.find_all("url") if url.lastmod}

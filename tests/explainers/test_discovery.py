@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from explainers.jsonld import dumps, first_appearance
 from newsroom.desk.models import Claim, Evidence, Source
-from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
+from tests.factories import cited_claim_block, claim_with_evidence, explainer_page, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +26,28 @@ def structured_data(client, page):
 
 @pytest.fixture
 def ruled_claims(author, verifier):
-    true = verified(claim_with_evidence(author, statement="Peskov spoke on 21 December."), verifier)
+    true = verified(
+        claim_with_evidence(
+            author, stances=("supports",) * 3, statement="Peskov spoke on 21 December."
+        ),
+        verifier,
+    )
     false = claim_with_evidence(author, stances=("supports", "disputes"), statement="Talks began.")
     verified(false, verifier, Claim.Status.FALSE, note="No talks have begun.")
-    pending = claim_with_evidence(author, statement="A summit is planned.")
+    pending = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="A summit is planned."
+    )
     return true, false, pending
 
 
 def test_claim_reviews_for_every_ruled_claim(client, ruled_claims):
     true, false, pending = ruled_claims
-    page = make_explainer(
-        body=[claim_block(true), claim_block(false, True), claim_block(pending, True)]
+    page = explainer_page(
+        body=[
+            cited_claim_block(true),
+            cited_claim_block(false, True),
+            cited_claim_block(pending, True),
+        ]
     )
     data = structured_data(client, page)
     reviews = {item["claimReviewed"]: item for item in data if item["@type"] == "ClaimReview"}
@@ -65,7 +76,7 @@ def test_claim_reviews_for_every_ruled_claim(client, ruled_claims):
 
 
 def test_claim_review_dates_keep_their_precision(client, author, verifier):
-    claim = claim_with_evidence(author)
+    claim = claim_with_evidence(author, stances=("supports",) * 3)
     month, day, undated = (evidence.source for evidence in claim.evidence.order_by("pk"))
     Source.objects.filter(pk=month.pk).update(
         published_on=datetime.date(2025, 12, 1), date_precision=Source.DatePrecision.MONTH
@@ -73,7 +84,7 @@ def test_claim_review_dates_keep_their_precision(client, author, verifier):
     Source.objects.filter(pk=day.pk).update(
         published_on=datetime.date(2025, 12, 21), date_precision=Source.DatePrecision.DAY
     )
-    page = make_explainer(body=[claim_block(verified(claim, verifier))])
+    page = explainer_page(body=[cited_claim_block(verified(claim, verifier))])
     review = next(item for item in structured_data(client, page) if item["@type"] == "ClaimReview")
     dates = {
         work["headline"]: work.get("datePublished") for work in review["itemReviewed"]["appearance"]
@@ -104,7 +115,9 @@ def test_first_appearance_is_the_source_known_to_be_earliest(month_date, day_dat
 
 def test_news_article_json_ld(client, ruled_claims):
     true, _, _ = ruled_claims
-    page = make_explainer(title="Are they talking?", body=[claim_block(true)], tags=["Russia"])
+    page = explainer_page(
+        title="Are they talking?", body=[cited_claim_block(true)], tags=["Russia"]
+    )
     article = [item for item in structured_data(client, page) if item["@type"] == "NewsArticle"]
     assert len(article) == 1
     article = article[0]
@@ -116,9 +129,11 @@ def test_news_article_json_ld(client, ruled_claims):
 
 
 def test_json_ld_cannot_break_out_of_its_script(client, author, verifier):
-    claim = claim_with_evidence(author, statement="</script><script>alert(1)</script> & more")
+    claim = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="</script><script>alert(1)</script> & more"
+    )
     verified(claim, verifier)
-    page = make_explainer(body=[claim_block(claim)])
+    page = explainer_page(body=[cited_claim_block(claim)])
     html = client.get(page.url).content.decode()
     assert "</script><script>alert(1)" not in html
     reviews = [item for item in structured_data(client, page) if item["@type"] == "ClaimReview"]
@@ -127,7 +142,7 @@ def test_json_ld_cannot_break_out_of_its_script(client, author, verifier):
 
 
 def test_opengraph_and_canonical(client, ruled_claims):
-    page = make_explainer(title="Are they talking?", body=[claim_block(ruled_claims[0])])
+    page = explainer_page(title="Are they talking?", body=[cited_claim_block(ruled_claims[0])])
     soup = BeautifulSoup(client.get(page.url).content, "html.parser")
     assert soup.select_one('link[rel="canonical"]')["href"] == page.full_url
     og = {meta["property"]: meta["content"] for meta in soup.select("meta[property]")}
@@ -139,9 +154,9 @@ def test_opengraph_and_canonical(client, ruled_claims):
 
 @pytest.mark.parametrize("url", ["/feeds/explainers.rss", "/feeds/explainers.atom"])
 def test_feeds_list_published_explainers(client, url):
-    make_explainer(title="Older", tags=["Russia"])
-    newer = make_explainer(title="Newer <b>bold</b>", standfirst="What & why")
-    make_explainer(title="Draft", publish=False)
+    explainer_page(title="Older", tags=["Russia"])
+    newer = explainer_page(title="Newer <b>bold</b>", standfirst="What & why")
+    explainer_page(title="Draft", publish=False)
     response = client.get(url)
     assert response.status_code == 200
     feed = feedparser.parse(response.content)
@@ -154,8 +169,8 @@ def test_feeds_list_published_explainers(client, url):
 
 
 def test_sitemap_lists_live_explainers(client):
-    live = make_explainer(title="Live one")
-    draft = make_explainer(title="Not yet", publish=False)
+    live = explainer_page(title="Live one")
+    draft = explainer_page(title="Not yet", publish=False)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "xml")
@@ -177,11 +192,16 @@ def test_robots_txt_points_to_the_sitemap(client):
 
 def test_search_finds_explainers_by_title_standfirst_and_cited_claims(client, author, verifier):
     claim = verified(
-        claim_with_evidence(author, statement="Peskov welcomed the overture."), verifier
+        claim_with_evidence(
+            author, stances=("supports",) * 3, statement="Peskov welcomed the overture."
+        ),
+        verifier,
     )
-    make_explainer(title="Kremlin and Elysee", standfirst="Dialogue resumes.")
-    make_explainer(title="Energy prices", standfirst="Gas in winter.", body=[claim_block(claim)])
-    make_explainer(title="Kremlin draft", standfirst="Not public yet.", publish=False)
+    explainer_page(title="Kremlin and Elysee", standfirst="Dialogue resumes.")
+    explainer_page(
+        title="Energy prices", standfirst="Gas in winter.", body=[cited_claim_block(claim)]
+    )
+    explainer_page(title="Kremlin draft", standfirst="Not public yet.", publish=False)
 
     def titles(query):
         soup = BeautifulSoup(client.get("/search/", {"q": query}).content, "html.parser")

@@ -13,11 +13,11 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,13 +26,20 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from explainers.models import ExplainerPage
 from newsroom.desk.audit import all_findings
 from newsroom.desk.importing.importer import SourceImporter
-from newsroom.desk.models import Claim, Evidence, Outlet, Source
+from newsroom.desk.models import Claim, Outlet, Source
 from newsroom.desk.verification import VerificationError, verify_claim
-from tests.explainers.conftest import explainer_index
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish
 from tests.explainers.test_workflow import approve, submit
-from tests.factories import ClaimFactory, UserFactory, source_form_data
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    UserFactory,
+    explainer_index,
+    logged_in_client,
+    snippet_url,
+    source_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +57,24 @@ OUTLETS = ["Le Monde", "TASS", "The Kyiv Independent", "Reuters"]
 PATHS = ["form", "approval", "bulk", "schedule"]
 
 
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+def assert_redirected(response, target):
+    assert (response.status_code, response.get("Location")) == (302, target)
+
+
+def cited_in_latest_revision(claim):
+    """(source id, quote) of each row of evidence of the claim's latest revision."""
+    latest = Claim.objects.get(pk=claim.pk).get_latest_revision_as_object()
+    return sorted((row.source_id, row.quote) for row in latest.evidence.all())
+
+
+def errors_flashed(response):
+    """The error messages the response leaves for the next page; the rules that look at them
+    post from a fresh session, where no earlier message is waiting."""
+    return [
+        str(message)
+        for message in get_messages(response.wsgi_request)
+        if message.level_tag == "error"
+    ]
 
 
 class DeskMachine(RuleBasedStateMachine):
@@ -67,9 +88,9 @@ class DeskMachine(RuleBasedStateMachine):
         self.editor = UserFactory(username="sm-editor", groups=["Editors"])
         self.verifier = UserFactory(username="sm-verifier", groups=["Verifiers"])
         self.chief = UserFactory(username="sm-chief", is_staff=True, is_superuser=True)
-        self.editor_client = client_for(self.editor)
-        self.verifier_client = client_for(self.verifier)
-        self.chief_client = client_for(self.chief)
+        self.editor_client = logged_in_client(self.editor)
+        self.verifier_client = logged_in_client(self.verifier)
+        self.chief_client = logged_in_client(self.chief)
         self.reader = Client()
         self.files = {}
         self.pages = 0
@@ -149,11 +170,9 @@ class DeskMachine(RuleBasedStateMachine):
         if source is None or source.revisions.count() < 2:
             return
         first = source.revisions.order_by("pk").first()
-        url = reverse(
-            "wagtailsnippets_newsroom_source:revisions_revert", args=[source.pk, first.pk]
-        )
+        url = snippet_url("source", "revisions_revert", source.pk, first.pk)
         response = self.chief_client.post(url, source_form_data(source))
-        assert response.status_code in (200, 302)
+        assert_redirected(response, snippet_url("source", "list"))
 
     @rule(data=st.data(), outlet=st.sampled_from(OUTLETS))
     def change_source_outlet(self, data, outlet):
@@ -161,17 +180,24 @@ class DeskMachine(RuleBasedStateMachine):
         target = Outlet.objects.matching(outlet)
         if source is None or target is None:
             return
-        url = reverse("wagtailsnippets_newsroom_source:edit", args=[source.pk])
+        url = snippet_url("source", "edit", source.pk)
         response = self.editor_client.post(url, source_form_data(source, outlet=target.pk))
-        assert response.status_code == 302
+        assert_redirected(response, snippet_url("source", "list"))
+        assert Source.objects.get(pk=source.pk).outlet == target
 
     @rule(data=st.data())
     def delete_source(self, data):
         source = self.a_source(data)
         if source is None:
             return
-        url = reverse("wagtailsnippets_newsroom_source:delete", args=[source.pk])
-        self.chief_client.post(url)
+        chief = logged_in_client(self.chief)
+        response = chief.post(snippet_url("source", "delete", source.pk))
+        # Refused while claims quote it (back to the source), else deleted (to the list).
+        if Source.objects.filter(pk=source.pk).exists():
+            assert_redirected(response, snippet_url("source", "edit", source.pk))
+            assert errors_flashed(response)
+        else:
+            assert_redirected(response, snippet_url("source", "list"))
 
     # Outlets.
 
@@ -183,8 +209,10 @@ class DeskMachine(RuleBasedStateMachine):
         merged, target = data.draw(
             st.lists(st.sampled_from(outlets), min_size=2, max_size=2, unique=True)
         )
-        url = reverse("wagtailsnippets_newsroom_outlet:merge", args=[merged.pk])
-        assert self.editor_client.post(url, {"target": target.pk}).status_code == 302
+        url = snippet_url("outlet", "merge", merged.pk)
+        response = self.editor_client.post(url, {"target": target.pk})
+        assert_redirected(response, snippet_url("outlet", "edit", target.pk))
+        assert not Outlet.objects.filter(pk=merged.pk).exists()
 
     @rule(data=st.data())
     def rename_outlet(self, data):
@@ -192,10 +220,19 @@ class DeskMachine(RuleBasedStateMachine):
         if not outlets:
             return
         outlet = data.draw(st.sampled_from(outlets))
-        url = reverse("wagtailsnippets_newsroom_outlet:edit", args=[outlet.pk])
+        url = snippet_url("outlet", "edit", outlet.pk)
         fields = {"name": f"{outlet.name} (renamed)", "homepage": "", "domain": outlet.domain}
         fields.update(country=outlet.country, aliases=outlet.aliases, notes=outlet.notes)
-        self.editor_client.post(url, fields)
+        taken_by = Outlet.objects.matching(fields["name"], exclude=outlet)
+        response = self.editor_client.post(url, fields)
+        if taken_by:
+            # One publisher is one outlet: a name another outlet has is refused on the form.
+            assert response.status_code == 200
+            assert f"is already a name of the outlet “{taken_by}”" in response.content.decode()
+            assert Outlet.objects.get(pk=outlet.pk).name == outlet.name
+        else:
+            assert_redirected(response, snippet_url("outlet", "list"))
+            assert Outlet.objects.get(pk=outlet.pk).name == fields["name"]
 
     # Claims.
 
@@ -205,9 +242,7 @@ class DeskMachine(RuleBasedStateMachine):
         for source in sources:
             if sentence not in source.body:
                 continue
-            evidence = Evidence(claim=claim, source=source, quote=sentence)
-            evidence.clean()
-            evidence.save()
+            EvidenceFactory(claim=claim, source=source, quote=sentence)
         claim.save_revision(user=self.editor).publish(user=self.editor)
         return claim
 
@@ -232,9 +267,18 @@ class DeskMachine(RuleBasedStateMachine):
         quote = next((s for s in SENTENCES if s in source.body), None)
         if quote is None:
             return
-        url = reverse("wagtailsnippets_newsroom_claim:add_evidence", args=[claim.pk])
+        url = snippet_url("claim", "add_evidence", claim.pk)
         payload = {"source": source.pk, "quote": quote, "stance": stance}
-        assert self.editor_client.post(url, payload).status_code == 302
+        before = cited_in_latest_revision(claim)
+        response = logged_in_client(self.editor).post(url, payload)
+        # Added or refused, the view goes back to the claim: only its message tells which.
+        assert_redirected(response, snippet_url("claim", "inspect", claim.pk))
+        if (source.pk, quote) in before:
+            assert "The claim already cites this quote." in " ".join(errors_flashed(response))
+            assert cited_in_latest_revision(claim) == before
+        else:
+            assert errors_flashed(response) == []
+            assert cited_in_latest_revision(claim) == sorted([*before, (source.pk, quote)])
 
     @rule(data=st.data(), single=st.booleans())
     def verify(self, data, single):
@@ -251,8 +295,14 @@ class DeskMachine(RuleBasedStateMachine):
         claim = self.a_claim(data, live=True)
         if claim is None:
             return
-        url = reverse("wagtailsnippets_newsroom_claim:unpublish", args=[claim.pk])
-        assert self.editor_client.post(url).status_code == 302
+        editor = logged_in_client(self.editor)
+        response = editor.post(snippet_url("claim", "unpublish", claim.pk))
+        # Refused while live explainers cite it (back to the claim), else withdrawn.
+        if Claim.objects.get(pk=claim.pk).live:
+            assert_redirected(response, snippet_url("claim", "edit", claim.pk))
+            assert errors_flashed(response)
+        else:
+            assert_redirected(response, snippet_url("claim", "list"))
 
     # Explainers.
 

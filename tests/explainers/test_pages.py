@@ -8,27 +8,24 @@ from bs4 import BeautifulSoup
 
 from explainers.blocks import PullQuoteBlock
 from newsroom.desk.models import Claim, Source
-from tests.explainers.conftest import (
-    cited,
-    claim_block,
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    SourceFactory,
+    cited_claim,
+    cited_claim_block,
     claim_with_evidence,
-    make_explainer,
+    explainer_page,
+    soup_of,
     transcript_evidence,
     verified,
 )
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def soup_of(client, page):
-    response = client.get(page.url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
 def test_rich_text_and_section_heading(client):
-    page = make_explainer(
+    page = explainer_page(
         body=[
             {"type": "heading", "value": "Where the talks stand"},
             {"type": "paragraph", "value": "<p>Paris and <b>Moscow</b> have spoken.</p>"},
@@ -46,10 +43,10 @@ def test_claim_block_shows_status_framing_and_quotes_in_details(
 ):
     disputed = claim_with_evidence(author, stances=("supports", "disputes", "context"))
     verified(disputed, verifier, Claim.Status.DISPUTED, note="Paris denies it.")
-    page = make_explainer(
+    page = explainer_page(
         body=[
-            claim_block(verified_claim, framing="<p>The Kremlin was clear:</p>"),
-            claim_block(disputed, show_as_unverified=True),
+            cited_claim_block(verified_claim, framing="<p>The Kremlin was clear:</p>"),
+            cited_claim_block(disputed, show_as_unverified=True),
         ]
     )
     soup = soup_of(client, page)
@@ -77,7 +74,7 @@ def test_quote_shows_source_title_outlet_date_link_and_transcript_timestamp(
         published_on=datetime.date(2025, 12, 21), date_precision="day"
     )
     verified(claim, verifier)
-    page = make_explainer(body=[claim_block(claim)])
+    page = explainer_page(body=[cited_claim_block(claim)])
     soup = soup_of(client, page)
     quote = [
         li
@@ -96,13 +93,13 @@ def test_quote_shows_source_title_outlet_date_link_and_transcript_timestamp(
 
 
 def test_key_facts_block(client, verified_claim, unverified_claim):
-    page = make_explainer(
+    page = explainer_page(
         body=[
             {
                 "type": "key_facts",
                 "value": {
                     "heading": "In short",
-                    "facts": [cited(verified_claim), cited(unverified_claim, True)],
+                    "facts": [cited_claim(verified_claim), cited_claim(unverified_claim, True)],
                 },
             }
         ]
@@ -116,7 +113,7 @@ def test_key_facts_block(client, verified_claim, unverified_claim):
 
 
 def test_timeline_block_orders_events_and_cites_claims(client, verified_claim):
-    page = make_explainer(
+    page = explainer_page(
         body=[
             {
                 "type": "timeline",
@@ -127,7 +124,7 @@ def test_timeline_block_orders_events_and_cites_claims(client, verified_claim):
                             "date": "2025-12-21",
                             "date_label": "",
                             "event": "The Kremlin says Putin is ready to talk.",
-                            "claims": [cited(verified_claim)],
+                            "claims": [cited_claim(verified_claim)],
                         },
                         {
                             "date": "2025-12-01",
@@ -153,9 +150,9 @@ def test_timeline_block_orders_events_and_cites_claims(client, verified_claim):
 
 def test_pull_quote_block_cites_its_source(client, verified_claim):
     source = SourceFactory(title="Elysee statement", url="https://elysee.example.org/statement")
-    page = make_explainer(
+    page = explainer_page(
         body=[
-            claim_block(verified_claim),
+            cited_claim_block(verified_claim),
             {
                 "type": "pull_quote",
                 "value": {
@@ -199,7 +196,7 @@ def test_numbered_sources_and_evidence_map(client, author, verifier):
     second = ClaimFactory(created_by=author, statement="Claim B")
     EvidenceFactory(claim=second, source=shared, stance="disputes")
     EvidenceFactory(claim=second, stance="context")
-    page = make_explainer(body=[claim_block(first, True), claim_block(second, True)])
+    page = explainer_page(body=[cited_claim_block(first, True), cited_claim_block(second, True)])
     soup = soup_of(client, page)
 
     sources = soup.select(".source-list > li")
@@ -216,14 +213,18 @@ def test_numbered_sources_and_evidence_map(client, author, verifier):
 
 
 def test_a_claim_cited_twice_is_anchored_once(client, verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim), claim_block(verified_claim)])
+    page = explainer_page(
+        body=[cited_claim_block(verified_claim), cited_claim_block(verified_claim)]
+    )
     soup = soup_of(client, page)
     assert len(soup.select(f"#claim-{verified_claim.pk}")) == 1
     assert len(soup.select(".claim")) == 2
 
 
 def test_last_updated_and_last_verified(client, verified_claim, unverified_claim):
-    page = make_explainer(body=[claim_block(verified_claim), claim_block(unverified_claim, True)])
+    page = explainer_page(
+        body=[cited_claim_block(verified_claim), cited_claim_block(unverified_claim, True)]
+    )
     meta = soup_of(client, page).select_one(".explainer-header .meta")
     times = meta.select("time")
     assert "Last updated" in meta.text and "Last verified" in meta.text
@@ -242,7 +243,9 @@ def test_imported_text_is_escaped_everywhere(client, author):
     EvidenceFactory(claim=claim, stance="supports").source.outlet.__class__.objects.filter(
         pk=source.outlet_id
     ).update(name=f"Outlet {hostile}")
-    page = make_explainer(body=[claim_block(claim, show_as_unverified=True)], tags=["<b>tag</b>"])
+    page = explainer_page(
+        body=[cited_claim_block(claim, show_as_unverified=True)], tags=["<b>tag</b>"]
+    )
     html = client.get(page.url).content.decode()
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -254,14 +257,16 @@ def test_javascript_urls_from_imports_are_not_linked(client, author):
     Source.objects.filter(pk=source.pk).update(url="javascript:alert(1)")
     claim = ClaimFactory(created_by=author)
     EvidenceFactory(claim=claim, source=source)
-    page = make_explainer(body=[claim_block(claim, True)])
+    page = explainer_page(body=[cited_claim_block(claim, True)])
     assert "javascript:" not in client.get(page.url).content.decode()
 
 
 def test_index_and_tag_pages_list_published_explainers(client, verified_claim):
-    talks = make_explainer(title="Talks", body=[claim_block(verified_claim)], tags=["Diplomacy"])
-    make_explainer(title="Other", body=[], tags=["Energy"])
-    make_explainer(title="Draft", body=[], tags=["Diplomacy"], publish=False)
+    talks = explainer_page(
+        title="Talks", body=[cited_claim_block(verified_claim)], tags=["Diplomacy"]
+    )
+    explainer_page(title="Other", body=[], tags=["Energy"])
+    explainer_page(title="Draft", body=[], tags=["Diplomacy"], publish=False)
 
     index = talks.get_parent()
     listing = BeautifulSoup(client.get(index.url).content, "html.parser")
@@ -287,7 +292,7 @@ def test_index_and_tag_pages_list_published_explainers(client, verified_claim):
 
 
 def test_the_home_page_lists_the_latest_explainers(client, verified_claim):
-    make_explainer(title="Talks", body=[claim_block(verified_claim)])
+    explainer_page(title="Talks", body=[cited_claim_block(verified_claim)])
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     # Under the page's "Latest explainers" heading, so one level below it.
     assert [a.text for a in soup.select(".explainer-teaser h3 a")] == ["Talks"]
@@ -295,7 +300,7 @@ def test_the_home_page_lists_the_latest_explainers(client, verified_claim):
 
 
 def test_a_claim_status_change_shows_at_once(client, verified_claim, verifier):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     assert "badge--verified" in client.get(page.url).content.decode()
     verified(verified_claim, verifier, Claim.Status.UNVERIFIED)
     html = client.get(page.url).content.decode()
@@ -317,7 +322,7 @@ def test_source_dates_are_no_more_precise_than_the_source(
     claim = claim_with_evidence(author, stances=("supports",))
     source = claim.evidence.get().source
     Source.objects.filter(pk=source.pk).update(published_on=published_on, date_precision=precision)
-    page = make_explainer(body=[claim_block(claim, show_as_unverified=True)])
+    page = explainer_page(body=[cited_claim_block(claim, show_as_unverified=True)])
     soup = soup_of(client, page)
     for place in (soup.select_one("li.quote .quote-source"), soup.select_one("#source-1")):
         assert place.time["datetime"] == machine
@@ -327,7 +332,7 @@ def test_source_dates_are_no_more_precise_than_the_source(
 def test_a_claim_needing_recheck_shows_no_stale_decision_date(client, verified_claim):
     from newsroom.desk.verification import flag_for_recheck
 
-    page = make_explainer(body=[claim_block(verified_claim, show_as_unverified=True)])
+    page = explainer_page(body=[cited_claim_block(verified_claim, show_as_unverified=True)])
     decided = soup_of(client, page).select_one(f"#claim-{verified_claim.pk} .claim-meta")
     assert decided.text.startswith("Verified on")
     assert decided.time["datetime"] == verified_claim.verified_at.isoformat()
@@ -343,7 +348,7 @@ def test_a_claim_needing_recheck_shows_no_stale_decision_date(client, verified_c
 
 
 def test_the_article_links_its_tags_to_the_tag_pages(client, verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim)], tags=["Russia"])
+    page = explainer_page(body=[cited_claim_block(verified_claim)], tags=["Russia"])
     links = soup_of(client, page).select(".explainer-header ul.tags a")
     assert [(a.text, a["href"]) for a in links] == [
         ("Russia", page.get_parent().url + "tag/russia/")

@@ -9,11 +9,11 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from explainers.guard import PublishRefused
 from explainers.models import ExplainerPage
 from newsroom.desk.models import Claim
-from tests.explainers.conftest import (
-    claim_block,
+from tests.factories import (
+    cited_claim_block,
     claim_with_evidence,
     explainer_index,
-    make_explainer,
+    explainer_page,
     verified,
 )
 
@@ -65,11 +65,6 @@ def post_edit(client, page, data):
 
 def error_messages(response):
     return [str(message) for message in response.context["messages"]]
-
-
-@pytest.fixture
-def draft(db):
-    return make_explainer(title="Are they talking?", publish=False)
 
 
 def test_publishing_with_an_unverified_claim_is_refused_naming_it(
@@ -153,7 +148,7 @@ def test_an_editor_cannot_publish_at_all_and_saves_a_draft(editor_client, draft,
 
 
 def test_publishing_a_revision_in_code_is_refused_too(verifier, unverified_claim):
-    page = make_explainer(body=[claim_block(unverified_claim)], publish=False)
+    page = explainer_page(body=[cited_claim_block(unverified_claim)], publish=False)
     with pytest.raises(PublishRefused, match="Macron will fly to Moscow"):
         page.get_latest_revision().publish(user=verifier)
     assert not ExplainerPage.objects.get(pk=page.pk).live
@@ -168,9 +163,13 @@ def test_scheduled_publishing_skips_an_explainer_that_fails_the_guard(
     from django.utils import timezone
 
     past = timezone.now() - timedelta(minutes=1)
-    refused = make_explainer(title="Refused", body=[claim_block(unverified_claim)], publish=False)
+    refused = explainer_page(
+        title="Refused", body=[cited_claim_block(unverified_claim)], publish=False
+    )
     refused.save_revision(approved_go_live_at=past)
-    allowed = make_explainer(title="Allowed", body=[claim_block(verified_claim)], publish=False)
+    allowed = explainer_page(
+        title="Allowed", body=[cited_claim_block(verified_claim)], publish=False
+    )
     allowed.save_revision(approved_go_live_at=past)
 
     call_command("publish_scheduled")

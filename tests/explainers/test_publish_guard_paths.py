@@ -7,13 +7,15 @@ from django.urls import reverse
 
 from explainers.models import ExplainerPage
 from newsroom.desk.models import Claim
-from tests.explainers.conftest import claim_block, explainer_index, make_explainer, verified
+from tests.factories import (
+    cited_claim_block,
+    explainer_index,
+    explainer_page,
+    messages_of,
+    verified,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response):
-    return " ".join(str(message) for message in response.context["messages"])
 
 
 def copy_page(client, page, slug, publish_copies=True):
@@ -30,7 +32,7 @@ def copy_page(client, page, slug, publish_copies=True):
 @pytest.fixture
 def no_longer_verified(verified_claim, verifier):
     """A live explainer whose verified claim was later sent back to unverified."""
-    page = make_explainer(title="Was verified", body=[claim_block(verified_claim)])
+    page = explainer_page(title="Was verified", body=[cited_claim_block(verified_claim)])
     verified(verified_claim, verifier, Claim.Status.UNVERIFIED)
     return page
 
@@ -55,7 +57,7 @@ def test_copying_as_a_draft_still_works(admin_client, no_longer_verified):
 
 
 def test_publish_copies_works_when_the_guard_allows_it(admin_client, verified_claim):
-    page = make_explainer(title="Sound", body=[claim_block(verified_claim)])
+    page = explainer_page(title="Sound", body=[cited_claim_block(verified_claim)])
     copy_page(admin_client, page, "sound-copy")
     assert ExplainerPage.objects.get(slug="sound-copy").live
 
@@ -80,11 +82,11 @@ def bulk_publish(client, pages, include_descendants=False):
 def test_a_refused_bulk_publish_names_the_claims_and_publishes_nothing(
     admin_client, verified_claim, unverified_claim
 ):
-    refused = make_explainer(
-        title="Cites the unverified", body=[claim_block(unverified_claim)], publish=False
+    refused = explainer_page(
+        title="Cites the unverified", body=[cited_claim_block(unverified_claim)], publish=False
     )
-    allowed = make_explainer(
-        title="Cites the verified", body=[claim_block(verified_claim)], publish=False
+    allowed = explainer_page(
+        title="Cites the verified", body=[cited_claim_block(verified_claim)], publish=False
     )
 
     response = bulk_publish(admin_client, [refused, allowed])
@@ -102,8 +104,8 @@ def test_a_refused_bulk_publish_names_the_claims_and_publishes_nothing(
 def test_a_refused_draft_descendant_stops_a_bulk_publish_with_descendants(
     admin_client, unverified_claim
 ):
-    refused = make_explainer(
-        title="Under the index", body=[claim_block(unverified_claim)], publish=False
+    refused = explainer_page(
+        title="Under the index", body=[cited_claim_block(unverified_claim)], publish=False
     )
     response = bulk_publish(admin_client, [explainer_index()], include_descendants=True)
     assert "“Under the index”" in messages_of(response)
@@ -112,7 +114,7 @@ def test_a_refused_draft_descendant_stops_a_bulk_publish_with_descendants(
 
 def test_a_bulk_publish_the_guard_allows_publishes(admin_client, verified_claim):
     pages = [
-        make_explainer(title=f"Fine {n}", body=[claim_block(verified_claim)], publish=False)
+        explainer_page(title=f"Fine {n}", body=[cited_claim_block(verified_claim)], publish=False)
         for n in range(2)
     ]
     response = bulk_publish(admin_client, pages)

@@ -12,10 +12,9 @@ from wagtail.test.utils.form_data import rich_text
 
 from explainers.models import Correction, ExplainerPage, PullQuote
 from newsroom.desk.models import Source
-from tests.explainers.conftest import claim_block, make_explainer
 from tests.explainers.test_publish_guard import page_form_data, post_edit
-from tests.explainers.test_publish_guard_paths import bulk_publish, messages_of
-from tests.factories import SourceFactory
+from tests.explainers.test_publish_guard_paths import bulk_publish
+from tests.factories import SourceFactory, cited_claim_block, explainer_page, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ LOST = "explainers.pull_quote_lost"
 
 
 def pull_quote(source, quote=WORDS):
-    """A pull quote block as raw StreamField data, for make_explainer(body=…)."""
+    """A pull quote block as raw StreamField data, for explainer_page(body=…)."""
     value = {"source": source.pk, "quote": quote, "attribution": "Dmitry Peskov"}
     return {"type": "pull_quote", "value": value}
 
@@ -74,8 +73,9 @@ def readout(db):
 def test_deleting_a_source_only_a_live_pull_quote_cites_is_refused_naming_the_explainer(
     client, editor_client, readout, verified_claim
 ):
-    page = make_explainer(
-        title="Is Putin ready to talk?", body=[claim_block(verified_claim), pull_quote(readout)]
+    page = explainer_page(
+        title="Is Putin ready to talk?",
+        body=[cited_claim_block(verified_claim), pull_quote(readout)],
     )
     confirmation = editor_client.get(delete_url(readout))
     assert "Live explainers quote these sources" in messages_of(confirmation)
@@ -95,9 +95,9 @@ def test_deleting_a_source_only_a_live_pull_quote_cites_is_refused_naming_the_ex
 def test_a_draft_whose_pull_quote_source_was_deleted_goes_live_without_the_quote(
     client, editor_client, admin_client, readout, verified_claim
 ):
-    page = make_explainer(
+    page = explainer_page(
         title="Still a draft",
-        body=[claim_block(verified_claim), pull_quote(readout)],
+        body=[cited_claim_block(verified_claim), pull_quote(readout)],
         publish=False,
     )
     # Only a draft quotes it, so nothing stops the deletion.
@@ -118,7 +118,7 @@ def test_a_draft_whose_pull_quote_source_was_deleted_goes_live_without_the_quote
 def test_a_live_page_whose_pull_quote_source_is_gone_answers_without_the_quote(
     client, readout, verified_claim
 ):
-    page = make_explainer(body=[claim_block(verified_claim), pull_quote(readout)])
+    page = explainer_page(body=[cited_claim_block(verified_claim), pull_quote(readout)])
     assert shown_pull_quotes(reader_page(client, page)) == [WORDS]
 
     # However it came about: the protecting rows gone, then the source.
@@ -153,7 +153,7 @@ def test_a_reimport_without_the_words_takes_the_pull_quote_down_and_tells_reader
     client, admin_client, imported, verified_claim
 ):
     source = imported(TEXT)
-    page = make_explainer(body=[claim_block(verified_claim), pull_quote(source)])
+    page = explainer_page(body=[cited_claim_block(verified_claim), pull_quote(source)])
     assert shown_pull_quotes(reader_page(client, page)) == [WORDS]
 
     imported(TEXT.replace(WORDS, "any talks would need preparing"))
@@ -175,8 +175,8 @@ def test_a_reimport_that_only_moves_the_words_keeps_the_pull_quote(
 ):
     source = imported(TEXT)
     # Typed with a capital; readers see the source's own words.
-    page = make_explainer(
-        body=[claim_block(verified_claim), pull_quote(source, WORDS.capitalize())]
+    page = explainer_page(
+        body=[cited_claim_block(verified_claim), pull_quote(source, WORDS.capitalize())]
     )
     assert shown_pull_quotes(reader_page(client, page)) == [WORDS]
 
@@ -197,7 +197,7 @@ def test_a_reimport_that_only_moves_the_words_keeps_the_pull_quote(
 def test_publishing_records_the_pull_quotes_and_unpublishing_removes_them(
     verifier_client, admin_client, readout, verified_claim
 ):
-    draft = make_explainer(title="Is Putin ready to talk?", publish=False)
+    draft = explainer_page(title="Is Putin ready to talk?", publish=False)
     data = page_form_data(draft, [claim_field(verified_claim), pull_quote_field(readout)])
 
     post_edit(verifier_client, draft, data)
@@ -214,6 +214,7 @@ def test_publishing_records_the_pull_quotes_and_unpublishing_removes_them(
     response = admin_client.post(reverse("wagtailadmin_pages:unpublish", args=[draft.pk]))
 
     assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_explore", args=[draft.get_parent().pk])
     assert not ExplainerPage.objects.get(pk=draft.pk).live
     assert not PullQuote.objects.filter(page=draft).exists()
 
@@ -226,7 +227,7 @@ def test_the_page_form_refuses_a_pull_quote_found_only_inside_a_word(verifier_cl
         title="Élysée readout",
         original_text="Macron said he was unwilling to talk to Putin before the summit.",
     )
-    draft = make_explainer(title="Will Macron call Putin?", publish=False)
+    draft = explainer_page(title="Will Macron call Putin?", publish=False)
     data = page_form_data(draft, [pull_quote_field(source, "willing to talk to Putin")])
 
     response = post_edit(verifier_client, draft, data)

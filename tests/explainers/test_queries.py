@@ -7,8 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from newsroom.desk.models import Claim
-from tests.explainers.conftest import cited, claim_block, claim_with_evidence, make_explainer
-from tests.factories import SourceFactory
+from tests.factories import (
+    SourceFactory,
+    cited_claim,
+    cited_claim_block,
+    claim_with_evidence,
+    explainer_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +21,10 @@ MAX_QUERIES = 21  # one reads the corrections: the cache key needs them, the ren
 
 
 def explainer_citing(count, author, title):
-    claims = [claim_with_evidence(author, statement=f"{title} claim {n}.") for n in range(count)]
+    claims = [
+        claim_with_evidence(author, stances=("supports",) * 3, statement=f"{title} claim {n}.")
+        for n in range(count)
+    ]
     Claim.objects.filter(pk__in=[claim.pk for claim in claims[::2]]).update(
         status=Claim.Status.VERIFIED
     )
@@ -24,7 +32,10 @@ def explainer_citing(count, author, title):
     body = [
         {"type": "heading", "value": "What happened"},
         {"type": "paragraph", "value": "<p>Some prose.</p>"},
-        {"type": "key_facts", "value": {"heading": "Key facts", "facts": [cited(claims[0], True)]}},
+        {
+            "type": "key_facts",
+            "value": {"heading": "Key facts", "facts": [cited_claim(claims[0], True)]},
+        },
         {
             "type": "timeline",
             "value": {
@@ -34,7 +45,7 @@ def explainer_citing(count, author, title):
                         "date": "2025-12-21",
                         "date_label": "",
                         "event": "Talks.",
-                        "claims": [cited(c, True) for c in claims[:2]],
+                        "claims": [cited_claim(c, True) for c in claims[:2]],
                     }
                 ],
             },
@@ -43,9 +54,9 @@ def explainer_citing(count, author, title):
             "type": "pull_quote",
             "value": {"source": source.pk, "quote": "Putin was ready", "attribution": ""},
         },
-        *(claim_block(claim, show_as_unverified=True) for claim in claims),
+        *(cited_claim_block(claim, show_as_unverified=True) for claim in claims),
     ]
-    return make_explainer(title=title, body=body)
+    return explainer_page(title=title, body=body)
 
 
 def cold_page_cache():

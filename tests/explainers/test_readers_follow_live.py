@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from explainers.models import ExplainerPage
-from tests.explainers.conftest import claim_block, make_explainer
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
-from tests.explainers.test_publish_guard_paths import bulk_publish, messages_of
+from tests.explainers.test_publish_guard_paths import bulk_publish
 from tests.explainers.test_workflow import approve, submit
+from tests.factories import cited_claim_block, explainer_page, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ REVISED = "Moscow and Paris have now named a date for talks."
 
 @pytest.fixture
 def explainer(verified_claim):
-    return make_explainer(
-        title="Are they talking?", body=[claim_block(verified_claim)], standfirst=LIVE
+    return explainer_page(
+        title="Are they talking?", body=[cited_claim_block(verified_claim)], standfirst=LIVE
     )
 
 
@@ -82,6 +82,7 @@ def test_a_revision_approved_in_desk_review_is_what_readers_see(
     response = approve(verifier_client, explainer, state)
 
     assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_pages:edit", args=[explainer.pk])
     page = ExplainerPage.objects.get(pk=explainer.pk)
     assert page.live_revision_id == state.current_task_state.revision_id
     assert standfirst(client, page) == REVISED

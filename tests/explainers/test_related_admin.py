@@ -59,6 +59,7 @@ def test_pins_and_excludes_chosen_in_the_editor_apply_on_publish(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, edit_form(pages["main"], choices))
     assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response.url == reverse("wagtailadmin_explore", args=[pages["main"].get_parent().pk])
     assert widget(pages["main"]) == [
         "Berlin votes its budget",
         "Ukraine wants a seat",

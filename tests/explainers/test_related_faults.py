@@ -9,7 +9,7 @@ from django.urls import reverse
 from explainers.models import RelatedState, RelatedStory
 from explainers.related import regeneration, storage
 from explainers.tasks import sweep_stale_related
-from newsroom.celery import app
+from tests.celery_worker import sending_to
 from tests.explainers.related_site import explainer, widget
 
 pytestmark = pytest.mark.django_db
@@ -17,19 +17,10 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
-def use_broker(**conf):
-    # Connections are pooled per broker URL; drop them so the new URL takes effect.
-    app.conf.update(conf)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_down():
-    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    use_broker(task_always_eager=False, broker_url=CLOSED_PORT)
-    yield
-    use_broker(**previous)
+    with sending_to(CLOSED_PORT):
+        yield
 
 
 def stale_ids():
@@ -65,6 +56,7 @@ def test_unpublishing_in_the_admin_with_the_broker_down(site, committed, broker_
             reverse("wagtailadmin_pages:unpublish", args=[pages["twin"].pk])
         )
     assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_explore", args=[pages["twin"].get_parent().pk])
     pages["twin"].refresh_from_db()
     assert not pages["twin"].live
     # Taken out of every widget at once, in the unpublish transaction; the gap is refilled later.

@@ -10,7 +10,7 @@ import pytest
 from explainers.models import RelatedState
 from explainers.tasks import sweep_stale_related
 from newsroom.celery import app
-from tests.celery_worker import CeleryWorker, broker_url
+from tests.celery_worker import CeleryWorker, broker_url, use_broker
 from tests.explainers.related_site import build_site, explainer, widget
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -23,12 +23,6 @@ class PatientWorker(CeleryWorker):
 
     def wait_until_ready(self, timeout=120):
         super().wait_until_ready(timeout)
-
-
-def use_broker(**conf):
-    app.conf.update(conf)
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def wait_for(condition, worker, timeout=20):

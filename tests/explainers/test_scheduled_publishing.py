@@ -50,11 +50,12 @@ def test_a_refused_go_live_is_in_the_page_history_naming_the_claims(admin_client
     from django.urls import reverse
     from wagtail.models import PageLogEntry
 
-    from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, cited_claim_block, claim_with_evidence, explainer_page
 
-    claim = claim_with_evidence(UserFactory(), statement="Macron will fly to Moscow.")
-    page = make_explainer(title="Scheduled", body=[claim_block(claim)], publish=False)
+    claim = claim_with_evidence(
+        UserFactory(), stances=("supports",) * 3, statement="Macron will fly to Moscow."
+    )
+    page = explainer_page(title="Scheduled", body=[cited_claim_block(claim)], publish=False)
     page.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
 
     publish_scheduled.delay()

@@ -6,13 +6,18 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from django.urls import reverse
 from django.utils import timezone
 
 from explainers.tasks import publish_scheduled
 from newsroom.desk.models import Claim
-from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
-from tests.newsroom.test_verification_edits import edit_data
+from tests.factories import (
+    cited_claim_block,
+    claim_url,
+    claim_with_evidence,
+    explainer_page,
+    verified,
+)
+from tests.newsroom.test_verification_edits import assert_edited, edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +32,31 @@ def found(client, query):
 
 @pytest.fixture
 def zeppelin_claim(author, verifier):
-    claim = claim_with_evidence(author, statement="A zeppelin carried the envoys to Minsk.")
+    claim = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="A zeppelin carried the envoys to Minsk."
+    )
     claim.save_revision(user=author).publish(user=author)
     return verified(claim, verifier)
 
 
 @pytest.fixture
 def explainer(zeppelin_claim):
-    return make_explainer(title="How the envoys travelled", body=[claim_block(zeppelin_claim)])
+    return explainer_page(
+        title="How the envoys travelled", body=[cited_claim_block(zeppelin_claim)]
+    )
 
 
 def test_a_reworded_claim_finds_the_page_by_its_new_words_once_published(
     client, editor_client, explainer, zeppelin_claim
 ):
     assert found(client, "zeppelin") == ["How the envoys travelled"]
-    url = reverse("wagtailsnippets_newsroom_claim:edit", args=[zeppelin_claim.pk])
+    url = claim_url("edit", zeppelin_claim)
 
     # A draft of new wording is not what readers see.
     draft = edit_data(zeppelin_claim, action="action-save", statement="A night train, maybe.")
-    assert editor_client.post(url, draft).status_code == 302
+    assert_edited(editor_client.post(url, draft), zeppelin_claim, published=False)
+    zeppelin_claim.refresh_from_db()
+    assert zeppelin_claim.has_unpublished_changes
     assert found(client, "zeppelin") == ["How the envoys travelled"]
     assert found(client, "train") == []
 
@@ -53,8 +64,7 @@ def test_a_reworded_claim_finds_the_page_by_its_new_words_once_published(
         **edit_data(zeppelin_claim, statement="A night train carried the envoys to Minsk."),
         "correction_note": "The envoys went by train, not by air.",
     }
-    response = editor_client.post(url, data)
-    assert response.status_code == 302, response.context["form"].errors
+    assert_edited(editor_client.post(url, data), zeppelin_claim)
     zeppelin_claim.refresh_from_db()
     assert zeppelin_claim.statement.startswith("A night train")
 

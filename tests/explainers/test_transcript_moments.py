@@ -6,8 +6,13 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from tests.explainers.conftest import claim_block, make_explainer
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    SourceFactory,
+    cited_claim_block,
+    explainer_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +64,7 @@ def admin_labels(client, claim):
 def reader_moment(client, claim):
     """The timestamp the reader's page shows beside the claim's quote, and the second its
     link to the recording starts at."""
-    page = make_explainer(body=[claim_block(claim, show_as_unverified=True)])
+    page = explainer_page(body=[cited_claim_block(claim, show_as_unverified=True)])
     response = client.get(page.url)
     assert response.status_code == 200
     quote = BeautifulSoup(response.content, "html.parser").select_one("li.quote")

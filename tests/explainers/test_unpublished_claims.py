@@ -11,8 +11,14 @@ from bs4 import BeautifulSoup
 from explainers.guard import PublishRefused
 from explainers.models import ExplainerPage
 from newsroom.desk.models import Claim
-from tests.explainers.conftest import claim_block, claim_with_evidence, make_explainer, verified
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
+from tests.factories import (
+    cited_claim,
+    cited_claim_block,
+    claim_with_evidence,
+    explainer_page,
+    verified,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +40,19 @@ def claim_reviews(html):
     return found
 
 
-def test_a_withdrawn_verified_claim_disappears_from_the_live_page(
-    client, author, verifier, verified_claim
-):
-    kept = verified(
-        claim_with_evidence(author, statement="Paris wants talks in full view of Kyiv."),
+@pytest.fixture
+def kept(author, verifier, verified_claim):
+    """A second verified claim, made after verified_claim, which stays published."""
+    return verified(
+        claim_with_evidence(
+            author, stances=("supports",) * 3, statement="Paris wants talks in full view of Kyiv."
+        ),
         verifier,
     )
-    page = make_explainer(body=[claim_block(verified_claim), claim_block(kept)])
+
+
+def test_a_withdrawn_verified_claim_disappears_from_the_live_page(client, verified_claim, kept):
+    page = explainer_page(body=[cited_claim_block(verified_claim), cited_claim_block(kept)])
     html = reader_html(client, page)  # rendered and cached with the claim
     assert verified_claim.statement in html
     assert len(claim_reviews(html)) == 2
@@ -60,9 +71,11 @@ def test_a_withdrawn_verified_claim_disappears_from_the_live_page(
 
 
 def test_a_never_published_draft_claim_is_not_shown(client, author, verifier, verified_claim):
-    draft = claim_with_evidence(author, statement="Draft wording nobody checked.")
-    page = make_explainer(
-        body=[claim_block(verified_claim), claim_block(draft, show_as_unverified=True)]
+    draft = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="Draft wording nobody checked."
+    )
+    page = explainer_page(
+        body=[cited_claim_block(verified_claim), cited_claim_block(draft, show_as_unverified=True)]
     )
     # As a page published before the guard knew about drafts would have it.
     Claim.objects.filter(pk=draft.pk).update(live=False, first_published_at=None)
@@ -74,7 +87,7 @@ def test_a_never_published_draft_claim_is_not_shown(client, author, verifier, ve
 
 
 def test_readers_see_the_published_wording_not_a_saved_draft(client, verified_claim):
-    page = make_explainer(body=[claim_block(verified_claim)])
+    page = explainer_page(body=[cited_claim_block(verified_claim)])
     published = verified_claim.statement
     verified_claim.statement = "An edit saved as a draft."
     verified_claim.save_revision()
@@ -89,12 +102,20 @@ def test_last_verified_counts_only_claims_verified_now(client, author, verifier)
 
     from newsroom.desk.verification import flag_for_recheck
 
-    older = verified(claim_with_evidence(author, statement="Older decision."), verifier)
-    newer = verified(claim_with_evidence(author, statement="Newer decision."), verifier)
+    older = verified(
+        claim_with_evidence(author, stances=("supports",) * 3, statement="Older decision."),
+        verifier,
+    )
+    newer = verified(
+        claim_with_evidence(author, stances=("supports",) * 3, statement="Newer decision."),
+        verifier,
+    )
     noon = datetime(2025, 12, 21, 12, 0, tzinfo=UTC)
     Claim.objects.filter(pk=older.pk).update(verified_at=noon)
     Claim.objects.filter(pk=newer.pk).update(verified_at=noon + timedelta(days=3))
-    page = make_explainer(body=[claim_block(older), claim_block(newer, show_as_unverified=True)])
+    page = explainer_page(
+        body=[cited_claim_block(older), cited_claim_block(newer, show_as_unverified=True)]
+    )
 
     def last_verified():
         meta = BeautifulSoup(reader_html(client, page), "html.parser").select_one(
@@ -113,9 +134,11 @@ def test_last_verified_counts_only_claims_verified_now(client, author, verifier)
 def test_publishing_an_explainer_citing_a_draft_claim_is_refused_naming_it(
     verifier_client, author, verified_claim
 ):
-    draft = claim_with_evidence(author, statement="Draft wording nobody checked.")
+    draft = claim_with_evidence(
+        author, stances=("supports",) * 3, statement="Draft wording nobody checked."
+    )
     Claim.objects.filter(pk=draft.pk).update(live=False, first_published_at=None)
-    page = make_explainer(title="Cites a draft", publish=False)
+    page = explainer_page(title="Cites a draft", publish=False)
 
     data = edit_form_data(page, [verified_claim, draft], show_as_unverified=[draft])
     response = post_edit(verifier_client, page, data)
@@ -129,7 +152,7 @@ def test_publishing_an_explainer_citing_a_draft_claim_is_refused_naming_it(
 def test_publishing_an_explainer_citing_a_withdrawn_claim_is_refused_naming_it(
     verifier, verified_claim
 ):
-    page = make_explainer(body=[claim_block(verified_claim)], publish=False)
+    page = explainer_page(body=[cited_claim_block(verified_claim)], publish=False)
     verified_claim.unpublish()
     with pytest.raises(PublishRefused) as refused:
         page.get_latest_revision().publish(user=verifier)
@@ -142,24 +165,19 @@ def test_publishing_an_explainer_citing_a_withdrawn_claim_is_refused_naming_it(
     assert ExplainerPage.objects.get(pk=page.pk).live
 
 
-def test_lists_leave_out_a_withdrawn_claim_without_an_empty_item(
-    client, author, verifier, verified_claim
-):
-    from tests.explainers.conftest import cited
-
-    kept = verified(
-        claim_with_evidence(author, statement="Paris wants talks in full view of Kyiv."),
-        verifier,
-    )
-    page = make_explainer(
+def test_lists_leave_out_a_withdrawn_claim_without_an_empty_item(client, verified_claim, kept):
+    page = explainer_page(
         body=[
             {
                 "type": "key_facts",
-                "value": {"heading": "In short", "facts": [cited(verified_claim), cited(kept)]},
+                "value": {
+                    "heading": "In short",
+                    "facts": [cited_claim(verified_claim), cited_claim(kept)],
+                },
             },
             {
                 "type": "key_facts",
-                "value": {"heading": "Only withdrawn", "facts": [cited(verified_claim)]},
+                "value": {"heading": "Only withdrawn", "facts": [cited_claim(verified_claim)]},
             },
             {
                 "type": "timeline",
@@ -170,13 +188,13 @@ def test_lists_leave_out_a_withdrawn_claim_without_an_empty_item(
                             "date": "2025-12-21",
                             "date_label": "",
                             "event": "The Kremlin answers.",
-                            "claims": [cited(verified_claim)],
+                            "claims": [cited_claim(verified_claim)],
                         },
                         {
                             "date": "2025-12-22",
                             "date_label": "",
                             "event": "Paris replies.",
-                            "claims": [cited(verified_claim), cited(kept)],
+                            "claims": [cited_claim(verified_claim), cited_claim(kept)],
                         },
                     ],
                 },

@@ -4,13 +4,15 @@ import pytest
 from django.urls import reverse
 
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
-from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    snippet_url,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def url(model, action, *args):
-    return reverse(f"wagtailsnippets_newsroom_{model}:{action}", args=args)
 
 
 def evidence_formset(rows):
@@ -29,10 +31,10 @@ def evidence_formset(rows):
 
 def test_editor_creates_an_outlet(editor_client):
     response = editor_client.post(
-        url("outlet", "add"),
+        snippet_url("outlet", "add"),
         {"name": "The Kyiv Independent", "domain": "kyivindependent.com", "country": "Ukraine"},
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, snippet_url("outlet", "list"))
     outlet = Outlet.objects.get(name="The Kyiv Independent")
     assert outlet.domain == "kyivindependent.com"
 
@@ -40,7 +42,7 @@ def test_editor_creates_an_outlet(editor_client):
 def test_editor_creates_a_source_by_hand(editor_client):
     outlet = OutletFactory(name="Wire")
     response = editor_client.post(
-        url("source", "add"),
+        snippet_url("source", "add"),
         {
             "title": "Kremlin open to talks",
             "outlet": outlet.pk,
@@ -55,6 +57,7 @@ def test_editor_creates_a_source_by_hand(editor_client):
     )
     assert response.status_code == 302, response.context["form"].errors
     source = Source.objects.get(title="Kremlin open to talks")
+    assert response["Location"] == snippet_url("source", "list")
     assert source.outlet == outlet
     assert source.body == "Peskov said Putin was ready for dialogue."
     assert sorted(source.tags.names()) == ["france", "russia"]
@@ -63,13 +66,14 @@ def test_editor_creates_a_source_by_hand(editor_client):
 
 def test_source_text_is_not_editable_after_creation(editor_client):
     source = SourceFactory(original_text="Original words.", body="Original words.")
-    response = editor_client.get(url("source", "edit", source.pk))
+    response = editor_client.get(snippet_url("source", "edit", source.pk))
     assert response.status_code == 200
     assert "original_text" not in response.context["form"].fields
-    editor_client.post(
-        url("source", "edit", source.pk),
+    response = editor_client.post(
+        snippet_url("source", "edit", source.pk),
         {"title": "Retitled", "kind": "article", "original_text": "Forged words."},
     )
+    assert (response.status_code, response["Location"]) == (302, snippet_url("source", "list"))
     source.refresh_from_db()
     assert source.title == "Retitled"
     assert source.original_text == "Original words."
@@ -102,8 +106,9 @@ def test_editor_creates_a_claim_with_two_evidence_rows(editor_client, editor):
             ]
         ),
     }
-    response = editor_client.post(url("claim", "add"), data)
+    response = editor_client.post(snippet_url("claim", "add"), data)
     assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == snippet_url("claim", "list")
     claim = Claim.objects.get(statement__startswith="Putin said")
     assert claim.live
     assert claim.created_by == editor
@@ -129,7 +134,7 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_saved(editor_client
             ]
         ),
     }
-    response = editor_client.post(url("claim", "add"), data)
+    response = editor_client.post(snippet_url("claim", "add"), data)
     assert response.status_code == 200
     assert "is not in" in response.content.decode()
     assert not Claim.objects.exists()
@@ -137,10 +142,16 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_saved(editor_client
 
 def test_status_cannot_be_forged_through_the_edit_form(editor_client):
     claim = ClaimFactory()
-    data = {"statement": claim.statement, "status": "verified", **evidence_formset([])}
-    editor_client.post(url("claim", "edit", claim.pk), data)
+    data = {"statement": "Reworded.", "status": "verified", **evidence_formset([])}
+    response = editor_client.post(snippet_url("claim", "edit", claim.pk), data)
+    # The form was accepted (saved as a draft, so Wagtail stays on the edit page)...
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == snippet_url("claim", "edit", claim.pk)
     claim.refresh_from_db()
+    assert claim.latest_revision.as_object().statement == "Reworded."
+    # ...but the status it carried was not.
     assert claim.status == Claim.Status.UNVERIFIED
+    assert claim.latest_revision.as_object().status == Claim.Status.UNVERIFIED
 
 
 def test_claim_list_filters_by_status_and_tag_and_searches(editor_client):
@@ -149,13 +160,13 @@ def test_claim_list_filters_by_status_and_tag_and_searches(editor_client):
     verified.save()
     other = ClaimFactory(statement="Macron called Zelensky.")
 
-    response = editor_client.get(url("claim", "list"), {"status": "verified"})
+    response = editor_client.get(snippet_url("claim", "list"), {"status": "verified"})
     assert list(response.context["object_list"]) == [verified]
 
-    response = editor_client.get(url("claim", "list"), {"tag": "Kremlin"})
+    response = editor_client.get(snippet_url("claim", "list"), {"tag": "Kremlin"})
     assert list(response.context["object_list"]) == [verified]
 
-    response = editor_client.get(url("claim", "list"), {"q": "Zelensky"})
+    response = editor_client.get(snippet_url("claim", "list"), {"q": "Zelensky"})
     assert list(response.context["object_list"]) == [other]
 
 
@@ -167,7 +178,7 @@ def test_source_list_filters_by_kind_outlet_date_and_tag(editor_client):
     transcript = SourceFactory(kind="transcript", published_on="2025-07-01", title="Video")
 
     def listed(**params):
-        response = editor_client.get(url("source", "list"), params)
+        response = editor_client.get(snippet_url("source", "list"), params)
         assert response.status_code == 200
         return set(response.context["object_list"])
 
@@ -181,7 +192,7 @@ def test_source_list_filters_by_kind_outlet_date_and_tag(editor_client):
 def test_source_view_lists_the_claims_citing_it(editor_client):
     evidence = EvidenceFactory()
     uncited = ClaimFactory(statement="A claim about something else.")
-    response = editor_client.get(url("source", "inspect", evidence.source.pk))
+    response = editor_client.get(snippet_url("source", "inspect", evidence.source.pk))
     content = response.content.decode()
     assert response.status_code == 200
     assert evidence.claim.statement in content
@@ -189,27 +200,37 @@ def test_source_view_lists_the_claims_citing_it(editor_client):
     assert "Putin was ready for dialogue with Macron" in content
 
 
-@pytest.mark.parametrize("target", ["source", "outlet"])
-def test_deleting_what_evidence_cites_is_refused(editor_client, target):
+@pytest.mark.parametrize(
+    ("target", "refused_to"),
+    [
+        # The desk's own rule: back to the source, with a message naming the claims.
+        ("source", lambda source: snippet_url("source", "edit", source.pk)),
+        # Sources protect their outlet: Wagtail refuses, as it refuses any forbidden action.
+        ("outlet", lambda outlet: reverse("wagtailadmin_home")),
+    ],
+)
+def test_deleting_what_evidence_cites_is_refused(editor_client, target, refused_to):
     evidence = EvidenceFactory()
     obj = evidence.source if target == "source" else evidence.source.outlet
-    response = editor_client.post(url(target, "delete", obj.pk))
-    assert response.status_code in (200, 302)
+    response = editor_client.post(snippet_url(target, "delete", obj.pk))
+    assert response.status_code == 302
+    assert response["Location"] == refused_to(obj)
     assert type(obj).objects.filter(pk=obj.pk).exists()
     assert Evidence.objects.filter(pk=evidence.pk).exists()
-    page = editor_client.get(url(target, "delete", obj.pk)).content.decode()
+    page = editor_client.get(snippet_url(target, "delete", obj.pk)).content.decode()
     assert "prevent it from being deleted" in page
 
 
 def test_deleting_an_uncited_source_works(editor_client):
     source = SourceFactory()
-    response = editor_client.post(url("source", "delete", source.pk))
-    assert response.status_code == 302
+    response = editor_client.post(snippet_url("source", "delete", source.pk))
+    assert (response.status_code, response["Location"]) == (302, snippet_url("source", "list"))
     assert not Source.objects.filter(pk=source.pk).exists()
 
 
 def test_editors_cannot_reach_user_management(editor_client):
-    assert editor_client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)
+    response = editor_client.get(reverse("wagtailusers_users:index"))
+    assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home"))
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 quote marks, dashes and case; a near-match is a hint for the editor, never an anchor."""
 
 from newsroom.desk.anchoring import anchor_quote, closest_passage, refusal_message
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, anchored
 
 MACRON = (
     "Kremlin spokesman Dmitry Peskov said on Sunday that Vladimir Putin is ready for "
@@ -11,14 +11,9 @@ MACRON = (
 NEGATED = "Vladimir Putin is not ready for dialogue with Emmanuel Macron"
 
 
-def anchored_text(body, quote):
-    anchor = anchor_quote(body, quote)
-    return body[anchor.start : anchor.end], anchor.method
-
-
 def test_a_quote_in_the_text_anchors_exactly():
     quote = "Vladimir Putin is ready for dialogue with Emmanuel Macron"
-    assert anchored_text(MACRON, quote) == (quote, "exact")
+    assert anchored(MACRON, quote) == (quote, "exact")
 
 
 def test_a_negated_quote_does_not_anchor_however_close():
@@ -33,7 +28,7 @@ def test_a_quote_with_a_word_changed_or_dropped_does_not_anchor():
 def test_spacing_quote_marks_dashes_and_case_are_folded():
     body = "Peskov:  “Putin is ready” — for dialogue with the president's\nteam."
     quote = 'peskov: "putin is READY" - for dialogue with the president’s team.'
-    assert anchored_text(body, quote) == (body, "normalised")
+    assert anchored(body, quote) == (body, "normalised")
 
 
 def test_the_closest_passage_is_a_hint_in_the_refusal():

@@ -11,14 +11,8 @@ from explainers.blocks import PullQuoteBlock
 from newsroom.desk.anchoring import anchor_quote, on_word_boundaries
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.verification import verify_claim
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, anchored, claim_url
 from tests.newsroom.test_evidence_word_for_word import add_claim
-
-
-def anchored(body, quote):
-    """The anchored text and method, or None when the quote does not anchor."""
-    anchor = anchor_quote(body, quote)
-    return anchor and (body[anchor.start : anchor.end], anchor.method)
 
 
 def refused(body, quote):
@@ -223,6 +217,7 @@ def test_the_admin_anchors_the_whole_word(editor_client, unwilling):
     response = add_claim(editor_client, unwilling, "unwilling to talk to Putin")
 
     assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == claim_url("list")
     assert Evidence.objects.get().anchored_text == "unwilling to talk to Putin"
 
 
@@ -244,9 +239,7 @@ def test_a_reimport_turning_a_quote_into_part_of_a_word_flags_its_claim(
     story.write_text(NOTED, encoding="utf-8")
     assert run_import(story)[0] == 0
     claim = ClaimFactory(created_by=editor, statement="The ministry will not sign the accord.")
-    evidence = Evidence(claim=claim, source=Source.objects.get(), quote="it will not")
-    evidence.clean()
-    evidence.save()
+    evidence = EvidenceFactory(claim=claim, source=Source.objects.get(), quote="it will not")
     verify_claim(claim, verifier, Claim.Status.VERIFIED, "The ministry.", single_source=True)
 
     story.write_text(NOTED.replace("will not", "will note"), encoding="utf-8")

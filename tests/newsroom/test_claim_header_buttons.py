@@ -2,19 +2,14 @@
 and to the verification form for those who may verify."""
 
 import pytest
-from django.urls import reverse
 from wagtail.admin.widgets.button import ButtonWithDropdown
 
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, claim_url
 
 pytestmark = pytest.mark.django_db
 
 VERIFY = "Verify, dispute or mark false"
 EVIDENCE = "Evidence and suggestions"
-
-
-def claim_url(action, claim):
-    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=[claim.pk])
 
 
 def more_buttons(client, action, claim):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from newsroom.desk.models import Claim
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, claim_url
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +13,6 @@ pytestmark = pytest.mark.django_db
 def panel(content, name):
     start = content.index(f'id="claims-{name}"')
     return content[start : content.index("</section>", start)]
-
-
-def edit_url(claim):
-    return reverse("wagtailsnippets_newsroom_claim:edit", args=[claim.pk])
 
 
 @pytest.fixture
@@ -47,7 +43,7 @@ def test_each_panel_lists_its_claims_with_links(request, user, queues):
     for name in ("needs-recheck", "awaiting-verification", "single-source", "disputed"):
         section = panel(content, name)
         for other, claim in queues.items():
-            listed = f'href="{edit_url(claim)}"' in section
+            listed = f'href="{claim_url("edit", claim)}"' in section
             assert listed == (other == name), (name, other)
     assert "Only TASS." in panel(content, "single-source")
 

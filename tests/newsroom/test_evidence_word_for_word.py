@@ -3,15 +3,19 @@
 readers see the source's own words."""
 
 import pytest
-from bs4 import BeautifulSoup
-from django.urls import reverse
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from explainers.blocks import PullQuoteBlock
 from newsroom.desk.models import Claim, Evidence
 from newsroom.desk.verification import verification_version
-from tests.explainers.conftest import claim_block, make_explainer
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    SourceFactory,
+    cited_claim_block,
+    claim_url,
+    explainer_page,
+    soup_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +29,6 @@ NEGATED = "Vladimir Putin is not ready for dialogue with Emmanuel Macron"
 @pytest.fixture
 def source():
     return SourceFactory(title="Kremlin readout", original_text=TEXT, body=TEXT)
-
-
-def claim_url(action, *args):
-    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=args)
 
 
 def add_claim(client, source, quote):
@@ -69,7 +69,7 @@ def test_a_negated_quote_added_in_one_click_is_refused_and_cannot_verify(
     claim.save_revision(user=editor).publish(user=editor)
 
     response = editor_client.post(
-        claim_url("add_evidence", claim.pk),
+        claim_url("add_evidence", claim),
         {"source": source.pk, "quote": NEGATED, "stance": "supports"},
         follow=True,
     )
@@ -77,7 +77,7 @@ def test_a_negated_quote_added_in_one_click_is_refused_and_cannot_verify(
     assert not claim.evidence.exists()
 
     response = verifier_client.post(
-        claim_url("verify", claim.pk),
+        claim_url("verify", claim),
         {
             "status": "verified",
             "note": "Only the Kremlin said it.",
@@ -96,12 +96,13 @@ def test_a_quote_differing_only_in_quote_marks_is_cited_in_the_source_words(
     typed = '"The president\'s remarks were noted," he added.'
     response = add_claim(editor_client, source, typed)
     assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == claim_url("list")
 
     evidence = Evidence.objects.get()
     assert evidence.is_anchored and evidence.anchor_method == "normalised"
     assert evidence.anchored_text == "“The president’s remarks were noted,” he added."
-    page = make_explainer(body=[claim_block(evidence.claim, show_as_unverified=True)])
-    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    page = explainer_page(body=[cited_claim_block(evidence.claim, show_as_unverified=True)])
+    soup = soup_of(client, page)
     shown = soup.select_one(".quote blockquote").text.strip()
     assert shown == "“The president’s remarks were noted,” he added."
 
@@ -122,11 +123,11 @@ def test_readers_see_a_pull_quote_in_the_source_words(source, client):
     typed = "the president's remarks were noted"
     block = PullQuoteBlock()
     block.clean(block.to_python({"source": source.pk, "quote": typed, "attribution": ""}))
-    page = make_explainer(
+    page = explainer_page(
         body=[{"type": "pull_quote", "value": {"source": source.pk, "quote": typed}}]
     )
 
-    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    soup = soup_of(client, page)
 
     assert soup.select_one("figure.pull-quote blockquote").text.strip() == (
         "The president’s remarks were noted"

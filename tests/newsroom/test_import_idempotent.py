@@ -1,7 +1,6 @@
 """Importing again changes nothing; importing a changed file makes a new revision of its
 source and re-anchors every quote from it."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -42,13 +41,6 @@ def test_unchanged_files_are_skipped_with_one_query(run_import, django_assert_ma
     with django_assert_max_num_queries(1):
         status, out, _ = run_import(SEEDS)
     assert status == 0 and "5 unchanged" in out
-
-
-@pytest.fixture
-def copied_seed(tmp_path):
-    path = tmp_path / SEED_002.name
-    shutil.copy(SEED_002, path)
-    return path
 
 
 def cite(source, quote):

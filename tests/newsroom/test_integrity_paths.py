@@ -13,7 +13,16 @@ from wagtail.models import ModelLogEntry
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from newsroom.desk.verification import verify_claim
 from tests.explainers.related_site import explainer
-from tests.factories import ClaimFactory, OutletFactory, SourceFactory, source_form_data
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    import_text,
+    messages_of,
+    snippet_url,
+    source_form_data,
+)
 from tests.newsroom.test_reimport_recheck import SAID, TEXT
 
 pytestmark = pytest.mark.django_db
@@ -21,32 +30,13 @@ pytestmark = pytest.mark.django_db
 LEAD = "A new opening paragraph pushes every later sentence further down the page.\n\n"
 
 
-def snippet_url(model, action, *args):
-    return reverse(f"wagtailsnippets_newsroom_{model}:{action}", args=args)
-
-
-def messages_of(response):
-    return " ".join(str(message) for message in response.context["messages"])
-
-
-def import_text(run_import, path, text, outlet=None):
-    """Import `text` as the file `path`; `outlet` is what a manifest beside it says."""
-    path.write_text(text, encoding="utf-8")
-    manifest = path.parent / "sources.toml"
-    if outlet:
-        manifest.write_text(f'[files."{path.name}"]\noutlet = "{outlet}"\n', encoding="utf-8")
-    elif manifest.exists():
-        manifest.unlink()
-    status, out, err = run_import(path)
-    assert status == 0, err
-    return out
+def assert_back_at_list(response, model):
+    """Wagtail took the form and went back to the list of `model` snippets."""
+    assert (response.status_code, response.get("Location")) == (302, snippet_url(model, "list"))
 
 
 def cite(claim, source, quote=SAID, stance=Evidence.Stance.SUPPORTS):
-    evidence = Evidence(claim=claim, source=source, quote=quote, stance=stance)
-    evidence.clean()
-    evidence.save()
-    return evidence
+    return EvidenceFactory(claim=claim, source=source, quote=quote, stance=stance)
 
 
 def claim_on_two_outlets(editor, verifier):
@@ -94,7 +84,7 @@ def test_reverting_a_source_reanchors_its_quotes_in_the_text_it_reverts_to(
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
     response = admin_client.post(url, source_form_data(source))
 
-    assert response.status_code == 302
+    assert_back_at_list(response, "source")
     source.refresh_from_db()
     assert LEAD.strip() not in source.body
     evidence.refresh_from_db()
@@ -118,7 +108,7 @@ def test_reverting_a_source_to_text_without_the_quote_sends_its_claim_to_recheck
     verify_claim(claim, verifier, Claim.Status.VERIFIED, "Kremlin only.", single_source=True)
 
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
-    assert admin_client.post(url, source_form_data(source)).status_code == 302
+    assert_back_at_list(admin_client.post(url, source_form_data(source)), "source")
 
     evidence.refresh_from_db()
     assert not evidence.is_anchored
@@ -136,7 +126,7 @@ def test_changing_a_sources_outlet_in_the_admin_rechecks_claims_it_undoes(
     url = snippet_url("source", "edit", second.pk)
     response = admin_client.post(url, source_form_data(second, outlet=first.outlet_id))
 
-    assert response.status_code == 302
+    assert_back_at_list(response, "source")
     assert_rechecked(claim, "The outlet of “")
     assert "different outlets; this one has 1" in claim.verifications.first().note
 
@@ -151,7 +141,9 @@ def test_changing_an_outlet_that_still_leaves_two_keeps_the_claim_verified(
         snippet_url("source", "edit", second.pk), source_form_data(second, outlet=third.pk)
     )
 
-    assert response.status_code == 302
+    assert_back_at_list(response, "source")
+    second.refresh_from_db()
+    assert second.outlet == third
     claim.refresh_from_db()
     assert claim.status == Claim.Status.VERIFIED
 
@@ -246,7 +238,9 @@ def test_a_reimport_keeps_what_an_editor_filled_in_where_the_file_says_nothing(
         published_on="2025-12-21",
         date_precision=Source.DatePrecision.DAY,
     )
-    assert admin_client.post(snippet_url("source", "edit", source.pk), edited).status_code == 302
+    assert_back_at_list(
+        admin_client.post(snippet_url("source", "edit", source.pk), edited), "source"
+    )
 
     import_text(run_import, story, TEXT + "\n\nHe did not say when.")
 
@@ -297,7 +291,9 @@ def test_a_verifier_cannot_verify_wording_published_after_the_form_opened(
     seen = re.search(r'name="seen_version" value="([^"]+)"', form_page).group(1)
 
     reworded = edit_data(claim, statement="Putin has agreed to meet Macron.")
-    assert editor_client.post(snippet_url("claim", "edit", claim.pk), reworded).status_code == 302
+    assert_back_at_list(
+        editor_client.post(snippet_url("claim", "edit", claim.pk), reworded), "claim"
+    )
 
     response = verifier_client.post(
         snippet_url("claim", "verify", claim.pk),
@@ -318,7 +314,7 @@ def test_editing_a_quotes_reader_note_reopens_a_verified_claim(editor, verifier,
     claim, _first, _second = claim_on_two_outlets(editor, verifier)
     data = edit_data(claim, rows_changed={0: {"note": "Peskov later denied this."}})
 
-    assert editor_client.post(snippet_url("claim", "edit", claim.pk), data).status_code == 302
+    assert_back_at_list(editor_client.post(snippet_url("claim", "edit", claim.pk), data), "claim")
 
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
@@ -342,7 +338,7 @@ def test_changing_a_cited_verified_claim_needs_a_correction_note_for_readers(
     assert claim.status == Claim.Status.VERIFIED
 
     data["correction_note"] = "We added the Kremlin's later denial."
-    assert editor_client.post(snippet_url("claim", "edit", claim.pk), data).status_code == 302
+    assert_back_at_list(editor_client.post(snippet_url("claim", "edit", claim.pk), data), "claim")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
     entry = Correction.objects.get(page=page)
@@ -362,10 +358,13 @@ def test_unpublishing_a_claim_live_explainers_cite_is_refused_naming_them(
 
     warned = editor_client.get(url)
     assert "“Is Putin ready to talk?”" in messages_of(warned)
-    response = editor_client.post(url, follow=True)
+    response = editor_client.post(url)
 
-    assert "cannot be unpublished while live explainers cite it" in messages_of(response)
-    assert "“Is Putin ready to talk?”" in messages_of(response)
+    edit_url = snippet_url("claim", "edit", claim.pk)
+    assert (response.status_code, response["Location"]) == (302, edit_url)
+    message = messages_of(editor_client.get(edit_url))
+    assert "cannot be unpublished while live explainers cite it" in message
+    assert "“Is Putin ready to talk?”" in message
     claim.refresh_from_db()
     assert claim.live
 
@@ -376,7 +375,7 @@ def test_unpublishing_a_claim_no_live_explainer_cites_works(editor, verifier, ed
 
     response = editor_client.post(snippet_url("claim", "unpublish", claim.pk))
 
-    assert response.status_code == 302
+    assert_back_at_list(response, "claim")
     claim.refresh_from_db()
     assert not claim.live
 
@@ -392,14 +391,18 @@ def test_a_source_can_be_reverted_to_a_revision_naming_an_outlet_merged_away_sin
     import_text(run_import, story, LEAD + TEXT, outlet="TASS")
     target = OutletFactory(name="Reuters")
     merge = snippet_url("outlet", "merge", source.outlet_id)
-    assert admin_client.post(merge, {"target": target.pk}).status_code == 302
+    response = admin_client.post(merge, {"target": target.pk})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        snippet_url("outlet", "edit", target.pk),
+    )
     source.refresh_from_db()
 
     url = snippet_url("source", "revisions_revert", source.pk, first_revision.pk)
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, source_form_data(source))
 
-    assert response.status_code == 302
+    assert_back_at_list(response, "source")
     source.refresh_from_db()
     assert source.outlet == target
     assert LEAD.strip() not in source.body

@@ -8,10 +8,10 @@ from wagtail.models import ModelLogEntry
 
 from explainers.models import ExplainerPage, RelatedState
 from newsroom.desk.importing.restoring import restore_line
-from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.models import Claim, Source
 from newsroom.desk.verification import verification_problems, verify_claim
 from tests.explainers.related_site import explainer
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, EvidenceFactory, import_text, snippet_url
 
 pytestmark = pytest.mark.django_db
 
@@ -28,27 +28,13 @@ def story(tmp_path):
     return tmp_path / "kremlin.txt"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def import_text(run_import, path, text):
-    path.write_text(text, encoding="utf-8")
-    status, out, err = run_import(path)
-    assert status == 0, err
-    return out
-
-
 def test_a_reimport_that_negates_a_quote_flags_its_claim_with_history_and_refresh(
     run_import, story, editor, verifier, committed, editor_client
 ):
     import_text(run_import, story, TEXT)
     source = Source.objects.get()
     claim = ClaimFactory(created_by=editor, statement="Putin is open to talks with Macron.")
-    evidence = Evidence(claim=claim, source=source, quote=SAID)
-    evidence.clean()
-    evidence.save()
+    EvidenceFactory(claim=claim, source=source, quote=SAID)
     verify_claim(claim, verifier, Claim.Status.VERIFIED, "Only the Kremlin.", single_source=True)
     with committed():
         page = explainer("Is Putin ready to talk?", claims=[claim])
@@ -80,9 +66,7 @@ def test_a_claim_already_needing_recheck_gets_no_second_history_row(run_import, 
     import_text(run_import, story, TEXT)
     source = Source.objects.get()
     claim = ClaimFactory(created_by=editor)
-    evidence = Evidence(claim=claim, source=source, quote=SAID)
-    evidence.clean()
-    evidence.save()
+    EvidenceFactory(claim=claim, source=source, quote=SAID)
 
     import_text(run_import, story, TEXT.replace("is ready", "is not ready"))
     import_text(run_import, story, TEXT.replace("is ready", "is hardly ready"))
@@ -120,16 +104,18 @@ def test_restoring_a_line_changes_the_cache_key_of_pages_citing_the_source(
 ):
     source = set_aside_source(run_import, story)
     claim = ClaimFactory(created_by=editor)
-    evidence = Evidence(claim=claim, source=source, quote=SAID)
-    evidence.clean()
-    evidence.save()
+    EvidenceFactory(claim=claim, source=source, quote=SAID)
     page = explainer("Is Putin ready to talk?", claims=[claim])
     before = ExplainerPage.objects.get(pk=page.pk).cache_key()
     line = source.set_aside[0]["line"]
-    url = reverse("wagtailsnippets_newsroom_source:restore_line", args=[source.pk, line])
+    response = editor_client.post(snippet_url("source", "restore_line", source.pk, line))
 
-    assert editor_client.post(url).status_code == 302
-
+    assert (response.status_code, response["Location"]) == (
+        302,
+        snippet_url("source", "inspect", source.pk),
+    )
+    source.refresh_from_db()
+    assert line not in [entry["line"] for entry in source.set_aside]
     assert ExplainerPage.objects.get(pk=page.pk).cache_key() != before
 
 
@@ -138,9 +124,7 @@ def test_the_claim_page_shows_a_lost_quote_with_its_closest_passage(
 ):
     import_text(run_import, story, TEXT)
     claim = ClaimFactory(created_by=editor)
-    evidence = Evidence(claim=claim, source=Source.objects.get(), quote=SAID)
-    evidence.clean()
-    evidence.save()
+    EvidenceFactory(claim=claim, source=Source.objects.get(), quote=SAID)
     import_text(run_import, story, TEXT.replace("Putin is ready", "Putin is not ready"))
 
     inspect = reverse("wagtailsnippets_newsroom_claim:inspect", args=[claim.pk])

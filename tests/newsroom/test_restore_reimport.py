@@ -1,28 +1,16 @@
 """An editor's restorations outlive a re-import: a line put back stays in the body while
 the changed file still has it; one whose text left the file is forgotten."""
 
-import shutil
-
 import pytest
-from django.conf import settings
-from django.urls import reverse
 
 from newsroom.desk.models import Claim, Evidence, Source
-from tests.factories import EvidenceFactory
+from tests.factories import EvidenceFactory, snippet_url
 
 pytestmark = pytest.mark.django_db
 
-SEED_002 = settings.BASE_DIR / "seeds" / "002_0ce464d2b3789fd5.txt"
 SPLICED = "Babar Azam Retained in Peshawar Zalmi as PSL Franchises Finalize Lists"
 COMMENTS = "Comments are closed, but trackbacks and pingbacks are open."
 UPDATE = "An update was added at the top of this story by the desk overnight."
-
-
-@pytest.fixture
-def copied_seed(tmp_path):
-    path = tmp_path / SEED_002.name
-    shutil.copy(SEED_002, path)
-    return path
 
 
 @pytest.fixture
@@ -36,9 +24,11 @@ def restore(client, source, text):
     """Restore the set-aside line with this text through the admin, as an editor would."""
     source.refresh_from_db()
     line = next(entry["line"] for entry in source.set_aside if entry["text"] == text)
-    url = reverse("wagtailsnippets_newsroom_source:restore_line", args=[source.pk, line])
-    assert client.post(url).status_code == 302
+    response = client.post(snippet_url("source", "restore_line", source.pk, line))
+    assert response.status_code == 302
+    assert response["Location"] == snippet_url("source", "inspect", source.pk)
     source.refresh_from_db()
+    assert text not in set_aside_texts(source)
     return line
 
 
@@ -92,8 +82,7 @@ def test_restored_line_stays_in_the_body_after_a_changed_file_is_reimported(
     assert evidence.start_offset == source.body.index(SPLICED)
     assert Claim.objects.get(pk=evidence.claim_id).status == Claim.Status.UNVERIFIED
 
-    inspect = reverse("wagtailsnippets_newsroom_source:inspect", args=[source.pk])
-    page = editor_client.get(inspect).content.decode()
+    page = editor_client.get(snippet_url("source", "inspect", source.pk)).content.decode()
     assert "1 line restored by an editor" in page
 
 
@@ -146,8 +135,11 @@ def test_a_restored_line_whose_text_recurs_stays_restored_where_it_was(
     assert run_import(path)[0] == 0
     source = Source.objects.get()
     first, second = (e["line"] for e in source.set_aside if e["text"] == "Read more")
-    url = reverse("wagtailsnippets_newsroom_source:restore_line", args=[source.pk, second])
-    assert editor_client.post(url).status_code == 302
+    response = editor_client.post(snippet_url("source", "restore_line", source.pk, second))
+    assert response.status_code == 302
+    assert response["Location"] == snippet_url("source", "inspect", source.pk)
+    set_aside = Source.objects.get().set_aside
+    assert [e["line"] for e in set_aside if e["text"] == "Read more"] == [first]
 
     edit(path, ("on Sunday", "on Sunday evening"))
     status, _, err = run_import(path)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from newsroom.desk.models import Claim, Source
 from newsroom.desk.suggestions import sentences, suggest_evidence
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, claim_url
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,7 @@ def test_claim_page_lists_suggestions_and_adds_one_in_one_click(editor_client, e
     }
     response = editor_client.post(form.group(1), fields)
     assert response.status_code == 302
+    assert response["Location"] == claim_url("inspect", claim)
     evidence = Claim.objects.get(pk=claim.pk).evidence.get()
     assert (evidence.source, evidence.stance, evidence.anchor_method) == (
         source,

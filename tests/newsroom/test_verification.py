@@ -6,27 +6,16 @@ from wagtail.models import ModelLogEntry
 
 from newsroom.desk.models import Claim, Evidence, Verification
 from newsroom.desk.verification import VerificationError, verification_version, verify_claim
-from tests.factories import ClaimFactory, EvidenceFactory, OutletFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+    claim_url,
+    claim_with_evidence,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def url(action, claim):
-    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=[claim.pk])
-
-
-def claim_with_evidence(author, outlets=2, stances=("supports",), **claim_fields):
-    """A claim by `author` citing the sample quote from `outlets` distinct outlets."""
-    claim = ClaimFactory(created_by=author, **claim_fields)
-    for stance in stances:
-        for _ in range(outlets):
-            quote = (
-                "Putin was ready for dialogue with Macron"
-                if stance == "supports"
-                else "any talks would be held in full transparency"
-            )
-            EvidenceFactory(claim=claim, quote=quote, stance=stance)
-    return claim
 
 
 def decide(client, claim, status, note="", single_source=False, seen_version=None):
@@ -37,11 +26,18 @@ def decide(client, claim, status, note="", single_source=False, seen_version=Non
     }
     if single_source:
         data["single_source"] = "on"
-    return client.post(url("verify", claim), data)
+    return client.post(claim_url("verify", claim), data)
 
 
 def problems(response):
     return " ".join(response.context["form"].non_field_errors())
+
+
+def assert_decided(response, claim, status):
+    """The decision was taken: back to the claim's edit page, the claim now `status`."""
+    assert (response.status_code, response.get("Location")) == (302, claim_url("edit", claim))
+    claim.refresh_from_db()
+    assert claim.status == status
 
 
 def assert_unchanged(claim):
@@ -53,12 +49,9 @@ def assert_unchanged(claim):
 
 
 def test_verifier_verifies_a_claim_two_outlets_support(verifier_client, verifier, editor):
-    claim = claim_with_evidence(editor, outlets=2)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     response = decide(verifier_client, claim, "verified", note="Two outlets quote Peskov.")
-    assert response.status_code == 302
-    assert response.url == url("edit", claim)
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.VERIFIED
+    assert_decided(response, claim, Claim.Status.VERIFIED)
     assert claim.verified_by == verifier
     assert claim.verified_at is not None
     assert claim.verification_note == "Two outlets quote Peskov."
@@ -73,19 +66,17 @@ def test_verifier_verifies_a_claim_two_outlets_support(verifier_client, verifier
     assert entry.user == verifier
     assert entry.object_id == str(claim.pk)
     assert entry.data["note"] == "Two outlets quote Peskov."
-    history = verifier_client.get(
-        reverse("wagtailsnippets_newsroom_claim:history", args=[claim.pk])
-    )
+    history = verifier_client.get(claim_url("history", claim))
     assert "Claim verified" in history.content.decode()
 
 
 def test_verify_form_is_reachable_from_the_edit_page_only_for_verifiers(
     verifier_client, editor_client, editor
 ):
-    claim = claim_with_evidence(editor)
-    verify_url = url("verify", claim)
-    assert verify_url in verifier_client.get(url("edit", claim)).content.decode()
-    edit_page = editor_client.get(url("edit", claim)).content.decode()
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
+    verify_url = claim_url("verify", claim)
+    assert verify_url in verifier_client.get(claim_url("edit", claim)).content.decode()
+    edit_page = editor_client.get(claim_url("edit", claim)).content.decode()
     assert verify_url not in edit_page
     # The edit page's side panel shows each quote marked in its source's text.
     assert "Evidence in context" in edit_page
@@ -96,9 +87,9 @@ def test_verify_form_is_reachable_from_the_edit_page_only_for_verifiers(
 
 
 def test_forged_verification_by_an_editor_is_refused_and_changes_nothing(editor_client, verifier):
-    claim = claim_with_evidence(verifier)
+    claim = claim_with_evidence(verifier, stances=("supports", "supports"))
     # Wagtail's admin turns PermissionDenied into a redirect home with a message.
-    assert editor_client.get(url("verify", claim)).url == reverse("wagtailadmin_home")
+    assert editor_client.get(claim_url("verify", claim)).url == reverse("wagtailadmin_home")
     response = decide(editor_client, claim, "verified", note="Forged.")
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
@@ -106,14 +97,14 @@ def test_forged_verification_by_an_editor_is_refused_and_changes_nothing(editor_
 
 
 def test_the_service_refuses_a_user_without_the_permission(editor, verifier):
-    claim = claim_with_evidence(verifier)
+    claim = claim_with_evidence(verifier, stances=("supports", "supports"))
     with pytest.raises(VerificationError, match="do not have permission"):
         verify_claim(claim, editor, Claim.Status.VERIFIED, note="Forged.")
     assert_unchanged(claim)
 
 
 def test_four_eyes_the_author_cannot_verify_their_own_claim(verifier_client, verifier):
-    claim = claim_with_evidence(verifier)
+    claim = claim_with_evidence(verifier, stances=("supports", "supports"))
     response = decide(verifier_client, claim, "verified")
     assert response.status_code == 200
     assert "You wrote this claim, so someone else must verify it" in problems(response)
@@ -123,21 +114,19 @@ def test_four_eyes_the_author_cannot_verify_their_own_claim(verifier_client, ver
 
 def test_four_eyes_can_be_relaxed_for_a_one_person_newsroom(verifier_client, verifier, settings):
     settings.NEWSROOM_FOUR_EYES = False
-    claim = claim_with_evidence(verifier)
-    assert decide(verifier_client, claim, "verified").status_code == 302
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.VERIFIED
+    claim = claim_with_evidence(verifier, stances=("supports", "supports"))
+    assert_decided(decide(verifier_client, claim, "verified"), claim, Claim.Status.VERIFIED)
 
 
 def test_verified_needs_an_anchored_supporting_quote(verifier_client, editor):
-    claim = claim_with_evidence(editor, stances=("disputes",))
+    claim = claim_with_evidence(editor, stances=("disputes", "disputes"))
     response = decide(verifier_client, claim, "verified", note="x", single_source=True)
     assert "needs at least one anchored supporting quote" in problems(response)
     assert_unchanged(claim)
 
 
 def test_one_outlet_is_refused_without_a_single_source_note(verifier_client, editor):
-    claim = claim_with_evidence(editor, outlets=1)
+    claim = claim_with_evidence(editor, stances=("supports",))
     response = decide(verifier_client, claim, "verified")
     message = problems(response)
     assert "supporting quotes from at least 2 different outlets; this one has 1" in message
@@ -159,21 +148,20 @@ def test_two_sources_of_one_outlet_count_as_one_outlet(verifier_client, editor):
 
 
 def test_single_source_with_a_note_is_verified_and_shown(verifier_client, editor, settings):
-    claim = claim_with_evidence(editor, outlets=1)
+    claim = claim_with_evidence(editor, stances=("supports",))
     note = "Only TASS reports this; no other outlet has confirmed it."
     response = decide(verifier_client, claim, "verified", note=note, single_source=True)
-    assert response.status_code == 302
-    claim.refresh_from_db()
+    assert_decided(response, claim, Claim.Status.VERIFIED)
     assert (claim.status, claim.single_source, claim.verification_note) == ("verified", True, note)
     assert Verification.objects.get(claim=claim).single_source
-    page = verifier_client.get(url("inspect", claim)).content.decode()
+    page = verifier_client.get(claim_url("inspect", claim)).content.decode()
     assert "Single source." in page
     assert note in page
 
 
 def test_the_outlet_minimum_is_a_setting(verifier_client, editor, settings):
     settings.NEWSROOM_MIN_OUTLETS = 3
-    claim = claim_with_evidence(editor, outlets=2)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     assert "at least 3 different outlets; this one has 2" in problems(
         decide(verifier_client, claim, "verified")
     )
@@ -181,7 +169,7 @@ def test_the_outlet_minimum_is_a_setting(verifier_client, editor, settings):
 
 
 def test_disputed_needs_a_disputing_quote_and_false_needs_a_note(verifier_client, editor):
-    claim = claim_with_evidence(editor)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     assert "needs at least one anchored disputing quote" in problems(
         decide(verifier_client, claim, "disputed")
     )
@@ -189,18 +177,15 @@ def test_disputed_needs_a_disputing_quote_and_false_needs_a_note(verifier_client
     EvidenceFactory(claim=claim, quote="any talks would be held", stance="disputes")
     assert "needs a note saying why" in problems(decide(verifier_client, claim, "false"))
     assert_unchanged(claim)
-    assert decide(verifier_client, claim, "disputed").status_code == 302
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.DISPUTED
-    assert decide(verifier_client, claim, "false", note="The Elysee denied it.").status_code == 302
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.FALSE
+    assert_decided(decide(verifier_client, claim, "disputed"), claim, Claim.Status.DISPUTED)
+    response = decide(verifier_client, claim, "false", note="The Elysee denied it.")
+    assert_decided(response, claim, Claim.Status.FALSE)
     assert list(claim.verifications.values_list("status", flat=True)) == ["false", "disputed"]
     assert ModelLogEntry.objects.filter(action="newsroom.claim.false").count() == 1
 
 
 def test_a_quote_that_no_longer_anchors_blocks_verification(verifier_client, editor):
-    claim = claim_with_evidence(editor, outlets=2)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     lost = claim.evidence.first()
     Evidence.objects.filter(pk=lost.pk).update(anchor_status=Evidence.AnchorStatus.LOST)
     message = problems(decide(verifier_client, claim, "verified"))
@@ -209,14 +194,14 @@ def test_a_quote_that_no_longer_anchors_blocks_verification(verifier_client, edi
 
 
 def test_needs_recheck_cannot_be_set_by_hand(verifier_client, editor):
-    claim = claim_with_evidence(editor)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     response = decide(verifier_client, claim, "needs_recheck")
     assert response.status_code == 200
     assert_unchanged(claim)
 
 
 def test_a_claim_locked_by_someone_else_cannot_be_verified(verifier_client, editor):
-    claim = claim_with_evidence(editor)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     Claim.objects.filter(pk=claim.pk).update(locked=True, locked_by=editor)
     response = decide(verifier_client, claim, "verified")
     message = problems(response)
@@ -226,13 +211,13 @@ def test_a_claim_locked_by_someone_else_cannot_be_verified(verifier_client, edit
 
 
 def test_a_claim_locked_by_the_verifier_can_be_verified(verifier_client, verifier, editor):
-    claim = claim_with_evidence(editor)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     Claim.objects.filter(pk=claim.pk).update(locked=True, locked_by=verifier)
-    assert decide(verifier_client, claim, "verified").status_code == 302
+    assert_decided(decide(verifier_client, claim, "verified"), claim, Claim.Status.VERIFIED)
 
 
 def test_unpublished_changes_must_be_published_before_deciding(verifier_client, editor):
-    claim = claim_with_evidence(editor)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     Claim.objects.filter(pk=claim.pk).update(has_unpublished_changes=True)
     message = problems(decide(verifier_client, claim, "verified"))
     assert "unpublished changes" in message
@@ -240,9 +225,10 @@ def test_unpublished_changes_must_be_published_before_deciding(verifier_client, 
 
 
 def test_a_stale_form_cannot_overwrite_a_newer_decision(verifier_client, editor):
-    claim = claim_with_evidence(editor, stances=("supports", "disputes"))
+    claim = claim_with_evidence(editor, stances=("supports", "supports", "disputes", "disputes"))
     seen = verification_version(claim)
-    assert decide(verifier_client, claim, "disputed", seen_version=seen).status_code == 302
+    response = decide(verifier_client, claim, "disputed", seen_version=seen)
+    assert_decided(response, claim, Claim.Status.DISPUTED)
     response = decide(verifier_client, claim, "verified", seen_version=seen)
     assert "Someone else has just decided on this claim (it is now disputed)" in problems(response)
     claim.refresh_from_db()
@@ -251,11 +237,9 @@ def test_a_stale_form_cannot_overwrite_a_newer_decision(verifier_client, editor)
 
 
 def test_reopening_returns_a_decided_claim_to_unverified(verifier_client, editor):
-    claim = claim_with_evidence(editor)
-    decide(verifier_client, claim, "verified")
-    assert decide(verifier_client, claim, "unverified").status_code == 302
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.UNVERIFIED
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
+    assert_decided(decide(verifier_client, claim, "verified"), claim, Claim.Status.VERIFIED)
+    assert_decided(decide(verifier_client, claim, "unverified"), claim, Claim.Status.UNVERIFIED)
     assert claim.verified_by is None
     assert ModelLogEntry.objects.filter(action="newsroom.claim.reopened").exists()
 
@@ -273,7 +257,7 @@ def test_claim_page_shows_a_transcript_quote_in_context_with_its_timestamp(edito
     )
     evidence = EvidenceFactory(source=transcript, quote="Putin is ready for dialogue")
     assert evidence.timestamp == "01:42"
-    page = editor_client.get(url("inspect", evidence.claim)).content.decode()
+    page = editor_client.get(claim_url("inspect", evidence.claim)).content.decode()
     assert "at 01:42" in page
     assert (
         "Good evening from Paris.\nThe Kremlin says <mark>Putin is ready for dialogue</mark> "

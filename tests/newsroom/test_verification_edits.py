@@ -2,13 +2,19 @@
 evidence: through the admin's edit view, revisions and the add-evidence view."""
 
 import pytest
-from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from newsroom.desk.models import Claim, Evidence
 from newsroom.desk.verification import verify_claim
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
-from tests.newsroom.test_verification import claim_with_evidence, url
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    SourceFactory,
+    UserFactory,
+    admin_login_url,
+    claim_url,
+    claim_with_evidence,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +46,17 @@ def edit_data(claim, action="action-publish", statement=None, rows_changed=None)
     return data
 
 
+def assert_edited(response, claim, published=True):
+    """The edit form was accepted: Wagtail goes back to the claim list after publishing and
+    stays on the claim's edit page after saving a draft."""
+    target = claim_url("list") if published else claim_url("edit", claim)
+    errors = response.context["form"].errors if response.status_code == 200 else None
+    assert (response.status_code, response.get("Location")) == (302, target), errors
+
+
 @pytest.fixture
 def verified_claim(editor, verifier):
-    claim = claim_with_evidence(editor, outlets=2)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     claim.save_revision(user=editor).publish(user=editor)
     verify_claim(claim, verifier, Claim.Status.VERIFIED, note="Checked.")
     claim.refresh_from_db()
@@ -51,8 +65,8 @@ def verified_claim(editor, verifier):
 
 
 def test_republishing_unchanged_keeps_the_claim_verified(editor_client, verified_claim):
-    response = editor_client.post(url("edit", verified_claim), edit_data(verified_claim))
-    assert response.status_code == 302, response.context["form"].errors
+    response = editor_client.post(claim_url("edit", verified_claim), edit_data(verified_claim))
+    assert_edited(response, verified_claim)
     verified_claim.refresh_from_db()
     assert verified_claim.status == Claim.Status.VERIFIED
 
@@ -61,8 +75,8 @@ def test_changing_the_statement_returns_a_verified_claim_to_unverified(
     editor_client, editor, verified_claim
 ):
     data = edit_data(verified_claim, statement="Putin refused any dialogue with Macron.")
-    response = editor_client.post(url("edit", verified_claim), data)
-    assert response.status_code == 302, response.context["form"].errors
+    response = editor_client.post(claim_url("edit", verified_claim), data)
+    assert_edited(response, verified_claim)
     verified_claim.refresh_from_db()
     assert verified_claim.statement == "Putin refused any dialogue with Macron."
     assert verified_claim.status == Claim.Status.UNVERIFIED
@@ -76,14 +90,14 @@ def test_changing_the_statement_returns_a_verified_claim_to_unverified(
 
 def test_changing_a_stance_returns_a_verified_claim_to_unverified(editor_client, verified_claim):
     data = edit_data(verified_claim, rows_changed={0: {"stance": "context"}})
-    assert editor_client.post(url("edit", verified_claim), data).status_code == 302
+    assert_edited(editor_client.post(claim_url("edit", verified_claim), data), verified_claim)
     verified_claim.refresh_from_db()
     assert verified_claim.status == Claim.Status.UNVERIFIED
 
 
 def test_removing_evidence_returns_a_verified_claim_to_unverified(editor_client, verified_claim):
     data = edit_data(verified_claim, rows_changed={1: {"DELETE": "1"}})
-    assert editor_client.post(url("edit", verified_claim), data).status_code == 302
+    assert_edited(editor_client.post(claim_url("edit", verified_claim), data), verified_claim)
     verified_claim.refresh_from_db()
     assert verified_claim.evidence.count() == 1
     assert verified_claim.status == Claim.Status.UNVERIFIED
@@ -91,8 +105,8 @@ def test_removing_evidence_returns_a_verified_claim_to_unverified(editor_client,
 
 def test_a_draft_leaves_the_live_claim_verified_until_published(editor_client, verified_claim):
     data = edit_data(verified_claim, action="action-save", statement="A draft rewording.")
-    response = editor_client.post(url("edit", verified_claim), data)
-    assert response.status_code == 302
+    response = editor_client.post(claim_url("edit", verified_claim), data)
+    assert_edited(response, verified_claim, published=False)
     verified_claim.refresh_from_db()
     assert verified_claim.has_unpublished_changes
     assert verified_claim.status == Claim.Status.VERIFIED
@@ -104,7 +118,7 @@ def test_a_draft_leaves_the_live_claim_verified_until_published(editor_client, v
 
 
 def test_publishing_an_old_revision_never_brings_back_an_old_status(editor, verifier):
-    claim = claim_with_evidence(editor, outlets=2)
+    claim = claim_with_evidence(editor, stances=("supports", "supports"))
     old = claim.save_revision(user=editor)
     old.publish(user=editor)
     verify_claim(claim, verifier, Claim.Status.VERIFIED)
@@ -116,12 +130,12 @@ def test_publishing_an_old_revision_never_brings_back_an_old_status(editor, veri
 
 
 def test_a_forged_evidence_id_of_another_claim_changes_nothing(verifier_client, editor):
-    mine = claim_with_evidence(editor, outlets=1)
+    mine = claim_with_evidence(editor, stances=("supports",))
     theirs = EvidenceFactory(quote="any talks would be held in full transparency")
     data = edit_data(
         mine, rows_changed={0: {"id": theirs.pk, "quote": "Putin was ready for dialogue"}}
     )
-    response = verifier_client.post(url("edit", mine), data)
+    response = verifier_client.post(claim_url("edit", mine), data)
     assert response.status_code == 200
     assert "refers to a quote that is not this claim" in response.content.decode()
     theirs.refresh_from_db()
@@ -135,11 +149,11 @@ def test_a_forged_evidence_id_of_another_claim_changes_nothing(verifier_client, 
 def add_evidence(client, claim, **fields):
     data = {"quote": "any talks would be held in full transparency", "stance": "context"}
     data.update(fields)
-    return client.post(url("add_evidence", claim), data, follow=True)
+    return client.post(claim_url("add_evidence", claim), data, follow=True)
 
 
 def test_one_click_evidence_adds_an_anchored_quote_as_a_new_revision(editor_client, editor):
-    claim = claim_with_evidence(editor, outlets=1)
+    claim = claim_with_evidence(editor, stances=("supports",))
     claim.save_revision(user=editor).publish(user=editor)
     revisions = claim.revisions.count()
     source = SourceFactory()
@@ -162,7 +176,7 @@ def test_one_click_evidence_on_a_verified_claim_reopens_it(editor_client, verifi
 
 
 def test_one_click_evidence_for_a_missing_source_is_refused(verifier_client, editor):
-    claim = claim_with_evidence(editor, outlets=1)
+    claim = claim_with_evidence(editor, stances=("supports",))
     response = add_evidence(verifier_client, claim, source=987654)
     assert "That source does not exist. Nothing was added." in response.content.decode()
     assert claim.evidence.count() == 1
@@ -170,7 +184,7 @@ def test_one_click_evidence_for_a_missing_source_is_refused(verifier_client, edi
 
 
 def test_one_click_evidence_with_a_quote_not_in_the_source_is_refused(editor_client, editor):
-    claim = claim_with_evidence(editor, outlets=1)
+    claim = claim_with_evidence(editor, stances=("supports",))
     source = SourceFactory()
     response = add_evidence(editor_client, claim, source=source.pk, quote="Macron flew to Moscow")
     content = response.content.decode()
@@ -180,7 +194,7 @@ def test_one_click_evidence_with_a_quote_not_in_the_source_is_refused(editor_cli
 
 
 def test_one_click_evidence_on_a_claim_locked_by_someone_else_is_refused(editor_client, verifier):
-    claim = claim_with_evidence(verifier, outlets=1)
+    claim = claim_with_evidence(verifier, stances=("supports",))
     Claim.objects.filter(pk=claim.pk).update(locked=True, locked_by=verifier)
     response = add_evidence(editor_client, claim, source=SourceFactory().pk)
     assert "This claim is locked." in response.content.decode()
@@ -188,12 +202,11 @@ def test_one_click_evidence_on_a_claim_locked_by_someone_else_is_refused(editor_
 
 
 def test_one_click_evidence_needs_permission_to_change_the_claim(client, editor):
-    from tests.factories import UserFactory
-
     reader = UserFactory(username="reader", is_staff=False)
     client.force_login(reader)
     claim = ClaimFactory(created_by=editor)
-    response = client.post(url("add_evidence", claim), {"source": SourceFactory().pk})
+    url = claim_url("add_evidence", claim)
+    response = client.post(url, {"source": SourceFactory().pk})
     assert response.status_code == 302
+    assert response.url == admin_login_url(url)
     assert not claim.evidence.exists()
-    assert reverse("wagtailadmin_login") in response.url

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.suggestions import suggest_evidence
-from tests.factories import ClaimFactory
-from tests.newsroom.test_verification import decide, problems
+from tests.factories import ClaimFactory, claim_url
+from tests.newsroom.test_verification import assert_decided, decide, problems
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,6 @@ KALLAS = "Kaja Kallas insisted that no concessions to Moscow should precede any 
 
 def import_seeds(path=SEEDS):
     call_command("import_sources", str(path), stdout=io.StringIO())
-
-
-def claim_url(action, claim):
-    return reverse(f"wagtailsnippets_newsroom_claim:{action}", args=[claim.pk])
 
 
 def add_suggestions(client, claim):
@@ -89,8 +85,8 @@ def test_a_claim_found_in_one_seed_is_verified_only_as_single_source(
     assert claim.status == Claim.Status.UNVERIFIED
 
     note = "Only one seed reports Kallas's words; we have not seen them elsewhere."
-    decide(verifier_client, claim, "verified", note=note, single_source=True)
-    claim.refresh_from_db()
+    response = decide(verifier_client, claim, "verified", note=note, single_source=True)
+    assert_decided(response, claim, Claim.Status.VERIFIED)
     assert (claim.status, claim.single_source, claim.verification_note) == ("verified", True, note)
     home = editor_client.get(reverse("wagtailadmin_home")).content.decode()
     panel = home[home.index('id="claims-single-source"') :]
@@ -107,9 +103,7 @@ def test_reimporting_a_seed_that_breaks_a_quote_flags_the_claim_for_recheck(
     claim = ClaimFactory(statement=KREMLIN, created_by=editor)
     add_suggestions(editor_client, claim)
     response = decide(verifier_client, claim, "verified", note="Peskov.", single_source=True)
-    assert response.status_code == 302, problems(response)
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.VERIFIED
+    assert_decided(response, claim, Claim.Status.VERIFIED)
     cited = claim.evidence.get(source__seed_file=str(seed))
 
     seed.write_text(seed.read_text(encoding="utf-8").replace(cited.quote, "Peskov declined."))

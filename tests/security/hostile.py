@@ -4,6 +4,7 @@ attacker who controls a news site (or an editor's pasted text) would plant them.
 
 import datetime
 from dataclasses import dataclass, field
+from io import StringIO
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,6 +18,7 @@ from tests.factories import (
     SourceFactory,
     cited_claim_block,
     explainer_page,
+    snippet_url,
 )
 
 SCRIPT = "<script>window.__xss=1</script>"
@@ -82,14 +84,8 @@ def import_hostile_file(tmp_path):
         f"Paris said talks would involve Kyiv. {END_SCRIPT}\n\n<div onclick=x>\n",
         encoding="utf-8",
     )
-    call_command("import_sources", str(path), stdout=open_null(), stderr=open_null())
+    call_command("import_sources", str(path), stdout=StringIO(), stderr=StringIO())
     return Source.objects.get(seed_file__endswith="hostile_capture.txt")
-
-
-def open_null():
-    from io import StringIO
-
-    return StringIO()
 
 
 def build_hostile_world(editor, verifier, tmp_path):
@@ -142,7 +138,7 @@ def build_hostile_world(editor, verifier, tmp_path):
     other = explainer_page(hostile("Related"), body=[cited_claim_block(claim)], slug="other")
     other.tags.add(hostile_tag("page"))
     other.save_revision().publish()
-    call_command("rebuild_related", stdout=open_null(), stderr=open_null())
+    call_command("rebuild_related", stdout=StringIO(), stderr=StringIO())
     page.refresh_from_db()
 
     imported = import_hostile_file(tmp_path)
@@ -168,23 +164,22 @@ def reader_urls(world):
     ]
 
 
-def snippet(model, action, obj=None):
-    name = f"wagtailsnippets_newsroom_{model}:{action}"
-    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
-
-
 def admin_urls(world):
     urls = [reverse("wagtailadmin_home")]
     for source in (*world.sources, world.imported):
-        urls += [snippet("source", action, source) for action in ("inspect", "edit", "history")]
+        urls += [
+            snippet_url("source", action, source.pk) for action in ("inspect", "edit", "history")
+        ]
     for claim in (world.claim, world.awaiting, world.disputed):
-        urls += [snippet("claim", action, claim) for action in ("inspect", "edit", "history")]
-        urls.append(snippet("claim", "verify", claim))
-    urls += [snippet("outlet", action, world.outlet) for action in ("inspect", "edit")]
-    urls += [snippet(model, "list") for model in ("source", "claim", "outlet")]
+        urls += [
+            snippet_url("claim", action, claim.pk) for action in ("inspect", "edit", "history")
+        ]
+        urls.append(snippet_url("claim", "verify", claim.pk))
+    urls += [snippet_url("outlet", action, world.outlet.pk) for action in ("inspect", "edit")]
+    urls += [snippet_url(model, "list") for model in ("source", "claim", "outlet")]
     urls += [
-        snippet("source", "list") + "?q=Kremlin",
-        snippet("claim", "list") + "?q=ready",
+        snippet_url("source", "list") + "?q=Kremlin",
+        snippet_url("claim", "list") + "?q=ready",
         reverse("wagtailadmin_pages:edit", args=[world.page.pk]),
         reverse("wagtailadmin_pages:history", args=[world.page.pk]),
         reverse("wagtailadmin_explore", args=[world.page.get_parent().pk]),

@@ -15,14 +15,9 @@ from wagtail.models import Page, Revision
 from explainers.models import RelatedStoryChoice
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from tests.explainers.test_publish_guard import edit_form_data
+from tests.factories import snippet_url
 from tests.newsroom.test_verification_edits import edit_data
-from tests.security.test_permission_matrix import (
-    chooser,
-    copy_form,
-    make_desk,
-    pages,
-    snippet,
-)
+from tests.security.test_permission_matrix import chooser, copy_form, make_desk, pages
 
 pytestmark = pytest.mark.django_db
 
@@ -154,22 +149,22 @@ CASES = {
     ),
     "add evidence: source": lambda d, bad: (
         "post",
-        snippet("claim", "add_evidence", d.claim.pk),
+        snippet_url("claim", "add_evidence", d.claim.pk),
         {"source": bad, "quote": "Elysee Palace said", "stance": "context"},
     ),
     "verify: version seen": lambda d, bad: (
         "post",
-        snippet("claim", "verify", d.claim.pk),
+        snippet_url("claim", "verify", d.claim.pk),
         {"status": "verified", "note": "", "seen_version": bad},
     ),
     "claim edit: evidence row": lambda d, bad: (
         "post",
-        snippet("claim", "edit", d.claim.pk),
+        snippet_url("claim", "edit", d.claim.pk),
         claim_edit(d, id=bad),
     ),
     "claim edit: evidence source": lambda d, bad: (
         "post",
-        snippet("claim", "edit", d.claim.pk),
+        snippet_url("claim", "edit", d.claim.pk),
         claim_edit(d, source=bad),
     ),
     "page edit: related story pinned": lambda d, bad: (
@@ -189,7 +184,7 @@ CASES = {
     ),
     "merge outlet: target": lambda d, bad: (
         "post",
-        snippet("outlet", "merge", d.outlet.pk),
+        snippet_url("outlet", "merge", d.outlet.pk),
         {"target": bad},
     ),
 }
@@ -240,10 +235,10 @@ def urls_with_one_bad_id(desk):
     """URLs whose other ids are good, one of them beyond the database's integers."""
     review = desk.review_page.current_workflow_state.current_task_state
     return [
-        snippet("source", "restore_line", desk.source.pk, HUGE),
-        snippet("claim", "revisions_revert", desk.claim.pk, HUGE),
-        snippet("claim", "revisions_unschedule", desk.claim.pk, HUGE),
-        snippet("claim", "revisions_compare", desk.claim.pk, "earliest", HUGE),
+        snippet_url("source", "restore_line", desk.source.pk, HUGE),
+        snippet_url("claim", "revisions_revert", desk.claim.pk, HUGE),
+        snippet_url("claim", "revisions_unschedule", desk.claim.pk, HUGE),
+        snippet_url("claim", "revisions_compare", desk.claim.pk, "earliest", HUGE),
         pages("revisions_view", desk.page.pk, HUGE),
         pages("revisions_revert", desk.page.pk, HUGE),
         pages("workflow_action", desk.review_page.pk, "approve", HUGE),

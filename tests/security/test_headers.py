@@ -183,7 +183,7 @@ def test_production_responses_carry_hsts_and_secure_cookies(production, editor):
             {"username": "editor", "password": "correct-horse-battery"},
             **https,
         )
-        assert logged_in.status_code == 302
+        assert (logged_in.status_code, logged_in["Location"]) == (302, reverse("wagtailadmin_home"))
         session = logged_in.cookies[settings.SESSION_COOKIE_NAME]
         assert session["secure"] and session["httponly"]
 

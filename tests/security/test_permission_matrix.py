@@ -2,17 +2,22 @@
 endpoint, as anonymous, editor, verifier and superuser: each answer is the one the
 newsroom's roles call for. Forged object ids in posts are refused.
 
-Answers: a status code; LOGIN, a redirect to the admin's login; DENIED, a refusal (403, or
-Wagtail's redirect to the dashboard with "permission denied"); DONE, an action carried out
-(a redirect that is not a refusal)."""
+Answers, each exact: a status code; LOGIN, the redirect to the admin's login coming back to
+the URL (READER_LOGIN, to the readers' login, for a private page); DENIED, Wagtail's refusal
+of a forbidden action, a redirect to the dashboard saying permission was denied; or
+To(target), a redirect to target(desk) with no error message, where the admin goes once an
+action is done (To(target, refused=True): the desk refused it, saying why)."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import get_resolver, reverse
-from wagtail.models import PageViewRestriction, Workflow
+from wagtail.models import PageViewRestriction, Site, Workflow
 
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
 from newsroom.desk.verification import verification_version, verify_claim
@@ -21,13 +26,25 @@ from tests.factories import (
     EvidenceFactory,
     SourceFactory,
     UserFactory,
+    admin_login_url,
     cited_claim_block,
     explainer_page,
+    snippet_url,
 )
 
 pytestmark = pytest.mark.django_db
 
-LOGIN, DENIED, DONE = "login", "denied", "done"
+
+@dataclass(frozen=True)
+class To:
+    """A redirect to `target(desk)`; `refused`: with an error message saying why."""
+
+    target: Callable
+    refused: bool = False
+
+
+LOGIN, READER_LOGIN = "login", "reader login"
+DENIED = To(lambda d: reverse("wagtailadmin_home"), refused=True)
 ROLES = ("anonymous", "editor", "verifier", "superuser")
 SET_ASIDE = [{"line": 3, "text": "Share this article", "reason": "site chrome"}]
 
@@ -46,6 +63,7 @@ class Desk:
     private_page: object
     spare_source: Source
     spare_outlet: Outlet
+    spare_claim: Claim
     review_page: object
     author: object
 
@@ -72,6 +90,8 @@ def make_desk(author):
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     review_page = explainer_page("Explainer in review", publish=False)
     review_page.get_workflow().start(review_page, author)
+    spare_claim = ClaimFactory(created_by=author, statement="Nobody cites this claim.")
+    spare_claim.save_revision(user=author).publish()
     return Desk(
         outlet=source.outlet,
         source=source,
@@ -83,13 +103,10 @@ def make_desk(author):
         private_page=private,
         spare_source=SourceFactory(outlet=None),
         spare_outlet=Outlet.objects.create(name="Nobody's outlet"),
+        spare_claim=spare_claim,
         review_page=review_page,
         author=author,
     )
-
-
-def snippet(model, action, *args, **kwargs):
-    return reverse(f"wagtailsnippets_newsroom_{model}:{action}", args=args, kwargs=kwargs or None)
 
 
 def chooser(model, action, *args):
@@ -106,32 +123,64 @@ def revision_of(obj):
 
 EVERYONE = {"anonymous": 200, "editor": 200, "verifier": 200, "superuser": 200}
 DESK = {"anonymous": LOGIN, "editor": 200, "verifier": 200, "superuser": 200}
-DESK_ACTION = {"anonymous": LOGIN, "editor": DONE, "verifier": DONE, "superuser": DONE}
 VERIFIERS = {"anonymous": LOGIN, "editor": DENIED, "verifier": 200, "superuser": 200}
-VERIFIER_ACTION = {"anonymous": LOGIN, "editor": DENIED, "verifier": DONE, "superuser": DONE}
 SUPERUSER = {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": 200}
-SUPERUSER_ACTION = {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": DONE}
 NOBODY = dict.fromkeys(ROLES, 404)
 READ_ONLY = dict.fromkeys(ROLES, 405)
+
+
+def desk_action(done):
+    """Anyone in the desk may act; `done` is the answer they get."""
+    return {"anonymous": LOGIN, "editor": done, "verifier": done, "superuser": done}
+
+
+def verifier_action(done):
+    return {"anonymous": LOGIN, "editor": DENIED, "verifier": done, "superuser": done}
+
+
+def superuser_action(done):
+    return {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": done}
+
+
+def to_snippet(model, action, desk_object=None):
+    """To the `model` snippets' `action` view, of `desk_object(desk)` if given."""
+    if desk_object is None:
+        return To(lambda d: snippet_url(model, action))
+    return To(lambda d: snippet_url(model, action, desk_object(d).pk))
+
+
+def to_page(action, page_of):
+    """To the page admin's `action` view of `page_of(desk)`."""
+    return To(lambda d: pages(action, page_of(d).pk))
 
 
 def snippet_rows(model, desk_object):
     """The generic snippet views every evidence-desk model has."""
     return [
-        (f"{model}:list", "get", lambda d: snippet(model, "list"), DESK),
-        (f"{model}:list_results", "get", lambda d: snippet(model, "list_results"), DESK),
-        (f"{model}:add", "get", lambda d: snippet(model, "add"), DESK),
-        (f"{model}:edit", "get", lambda d: snippet(model, "edit", desk_object(d).pk), DESK),
-        (f"{model}:delete", "get", lambda d: snippet(model, "delete", desk_object(d).pk), DESK),
-        (f"{model}:usage", "get", lambda d: snippet(model, "usage", desk_object(d).pk), DESK),
-        (f"{model}:history", "get", lambda d: snippet(model, "history", desk_object(d).pk), DESK),
+        (f"{model}:list", "get", lambda d: snippet_url(model, "list"), DESK),
+        (f"{model}:list_results", "get", lambda d: snippet_url(model, "list_results"), DESK),
+        (f"{model}:add", "get", lambda d: snippet_url(model, "add"), DESK),
+        (f"{model}:edit", "get", lambda d: snippet_url(model, "edit", desk_object(d).pk), DESK),
+        (f"{model}:delete", "get", lambda d: snippet_url(model, "delete", desk_object(d).pk), DESK),
+        (f"{model}:usage", "get", lambda d: snippet_url(model, "usage", desk_object(d).pk), DESK),
+        (
+            f"{model}:history",
+            "get",
+            lambda d: snippet_url(model, "history", desk_object(d).pk),
+            DESK,
+        ),
         (
             f"{model}:history_results",
             "get",
-            lambda d: snippet(model, "history_results", desk_object(d).pk),
+            lambda d: snippet_url(model, "history_results", desk_object(d).pk),
             DESK,
         ),
-        (f"{model}:inspect", "get", lambda d: snippet(model, "inspect", desk_object(d).pk), DESK),
+        (
+            f"{model}:inspect",
+            "get",
+            lambda d: snippet_url(model, "inspect", desk_object(d).pk),
+            DESK,
+        ),
         (f"{model}:choose", "get", lambda d: chooser(model, "choose"), DESK),
         (f"{model}:choose_results", "get", lambda d: chooser(model, "choose_results"), DESK),
         (f"{model}:chosen", "get", lambda d: chooser(model, "chosen", desk_object(d).pk), DESK),
@@ -154,15 +203,15 @@ def snippet_rows(model, desk_object):
         (
             f"{model}:delete (post)",
             "post",
-            lambda d: snippet(model, "delete", spare_of(d, model).pk),
-            DESK_ACTION,
+            lambda d: snippet_url(model, "delete", spare_of(d, model).pk),
+            desk_action(to_snippet(model, "list")),
         ),
     ]
 
 
 def spare_of(desk, model):
-    """An object nothing refers to, so deleting it is allowed (claims cascade)."""
-    return {"source": desk.spare_source, "outlet": desk.spare_outlet}.get(model) or desk.claim
+    """An object nothing refers to, so deleting it is allowed."""
+    return getattr(desk, f"spare_{model}")
 
 
 def revision_rows(model, desk_object):
@@ -170,7 +219,7 @@ def revision_rows(model, desk_object):
         (
             f"{model}:revisions_revert",
             "get",
-            lambda d: snippet(
+            lambda d: snippet_url(
                 model, "revisions_revert", desk_object(d).pk, revision_of(desk_object(d))
             ),
             DESK,
@@ -178,7 +227,7 @@ def revision_rows(model, desk_object):
         (
             f"{model}:revisions_compare",
             "get",
-            lambda d: snippet(
+            lambda d: snippet_url(
                 model,
                 "revisions_compare",
                 pk=desk_object(d).pk,
@@ -190,10 +239,26 @@ def revision_rows(model, desk_object):
     ]
 
 
+BULK_PUBLISH = ["wagtailcore", "page", "publish"]
+
+
 def bulk_publish_url(page):
-    return reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + (
-        f"?id={page.pk}"
-    )
+    return reverse("wagtail_bulk_action", args=BULK_PUBLISH) + f"?id={page.pk}"
+
+
+def explore(page):
+    return reverse("wagtailadmin_explore", args=[page.pk])
+
+
+def add_explainer(desk):
+    return pages("add", "explainers", "explainerpage", desk.index.pk)
+
+
+def api_page_detail(desk):
+    """Where the API's find view sends anyone: the live page's detail, absolute on the
+    default site, keeping the (empty) rest of the query."""
+    root = Site.objects.get(is_default_site=True).root_url
+    return root + reverse("wagtailapi:pages:detail", args=[desk.page.pk]) + "?"
 
 
 def copy_form(desk):
@@ -238,20 +303,36 @@ PAGE_ACTION_ROWS = [
         "page:revisions_unschedule (post)",
         "post",
         lambda d: pages("revisions_unschedule", d.page.pk, revision_of(d.page)),
-        VERIFIER_ACTION,
+        verifier_action(to_page("history", lambda d: d.page)),
     ),
-    # Wagtail accepts the request from anyone in the desk and publishes only the pages the
-    # user may publish: test_bulk_publish_publishes_only_for_publishers checks which.
-    ("page:bulk_publish (post)", "post", lambda d: bulk_publish_url(d.draft_page), DESK_ACTION),
+    # Wagtail accepts the request from anyone in the desk (back to the bulk view, which
+    # lists what was done) and publishes only the pages the user may publish:
+    # test_bulk_publish_publishes_only_for_publishers checks which.
+    (
+        "page:bulk_publish (post)",
+        "post",
+        lambda d: bulk_publish_url(d.draft_page),
+        desk_action(To(lambda d: reverse("wagtail_bulk_action", args=BULK_PUBLISH))),
+    ),
     ("page:copy", "get", lambda d: pages("copy", d.page.pk), DESK),
-    ("page:copy (post)", "post", lambda d: (pages("copy", d.page.pk), copy_form(d)), DESK_ACTION),
+    (
+        "page:copy (post)",
+        "post",
+        lambda d: (pages("copy", d.page.pk), copy_form(d)),
+        desk_action(To(lambda d: explore(d.index))),
+    ),
     # The page in review is locked to its editor, so their form comes back (200) while the
     # cancellation still happens: test_cancelling_a_review checks who may cancel.
     (
         "page:workflow_cancel (post)",
         "post",
         lambda d: cancel_review(d),
-        {"anonymous": LOGIN, "editor": 200, "verifier": DONE, "superuser": DONE},
+        {
+            "anonymous": LOGIN,
+            "editor": 200,
+            "verifier": to_page("edit", lambda d: d.review_page),
+            "superuser": to_page("edit", lambda d: d.review_page),
+        },
     ),
 ]
 
@@ -281,14 +362,25 @@ MORE_PAGE_ROWS = [
     ("page:move", "get", lambda d: pages("move", d.page.pk), VERIFIERS),
     # Wagtail shows the confirmation to anyone; MovePageAction checks the move itself.
     ("page:move_confirm", "get", lambda d: pages("move_confirm", d.page.pk, d.index.pk), DESK),
-    ("page:unlock", "post", lambda d: pages("unlock", d.page.pk), VERIFIER_ACTION),
+    (
+        "page:unlock",
+        "post",
+        lambda d: pages("unlock", d.page.pk),
+        verifier_action(To(lambda d: explore(d.index))),
+    ),
     ("page:set_page_position", "post", lambda d: pages("set_page_position", d.page.pk), VERIFIERS),
-    ("page:add_subpage", "get", lambda d: pages("add_subpage", d.index.pk), DESK_ACTION),
+    # Explainers are the only page type the index takes, under the only index.
+    (
+        "page:add_subpage",
+        "get",
+        lambda d: pages("add_subpage", d.index.pk),
+        desk_action(To(add_explainer)),
+    ),
     (
         "page:choose_parent",
         "get",
         lambda d: pages("choose_parent", "explainers", "explainerpage"),
-        DESK_ACTION,
+        desk_action(To(add_explainer)),
     ),
     ("page:search", "get", lambda d: pages("search"), DESK),
     ("page:search_results", "get", lambda d: pages("search_results"), DESK),
@@ -400,7 +492,7 @@ ADMINISTRATION_ROWS = [
         "workflows:disable (post)",
         "post",
         lambda d: reverse("wagtailadmin_workflows:disable", args=[d.page.get_workflow().pk]),
-        SUPERUSER_ACTION,
+        superuser_action(To(lambda d: reverse("wagtailadmin_workflows:index"))),
     ),
     (
         "workflows:task_index",
@@ -419,80 +511,103 @@ ADMIN_ROWS = [
     (
         "source:restore_line",
         "post",
-        lambda d: snippet("source", "restore_line", d.source.pk, 3),
-        DESK_ACTION,
+        lambda d: snippet_url("source", "restore_line", d.source.pk, 3),
+        desk_action(to_snippet("source", "inspect", lambda d: d.source)),
     ),
     (
         "source:restore_line (not set aside)",
         "post",
-        lambda d: snippet("source", "restore_line", d.source.pk, 99),
+        lambda d: snippet_url("source", "restore_line", d.source.pk, 99),
         {"anonymous": LOGIN, "editor": 404, "verifier": 404, "superuser": 404},
     ),
     (
         "source:restore_line (get)",
         "get",
-        lambda d: snippet("source", "restore_line", d.source.pk, 3),
+        lambda d: snippet_url("source", "restore_line", d.source.pk, 3),
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
     ),
     *snippet_rows("claim", lambda d: d.claim),
     *revision_rows("claim", lambda d: d.claim),
-    ("claim:copy", "get", lambda d: snippet("claim", "copy", d.claim.pk), DESK),
-    ("claim:unpublish", "get", lambda d: snippet("claim", "unpublish", d.claim.pk), DESK),
+    ("claim:copy", "get", lambda d: snippet_url("claim", "copy", d.claim.pk), DESK),
+    ("claim:unpublish", "get", lambda d: snippet_url("claim", "unpublish", d.claim.pk), DESK),
     (
         "claim:unpublish (post)",
         "post",
-        lambda d: snippet("claim", "unpublish", d.claim.pk),
-        DESK_ACTION,
+        lambda d: snippet_url("claim", "unpublish", d.spare_claim.pk),
+        desk_action(to_snippet("claim", "list")),
+    ),
+    # The live explainer cites the desk's claim: withdrawing it is refused, saying so.
+    (
+        "claim:unpublish (post, cited)",
+        "post",
+        lambda d: snippet_url("claim", "unpublish", d.claim.pk),
+        desk_action(To(lambda d: snippet_url("claim", "edit", d.claim.pk), refused=True)),
+    ),
+    (
+        "claim:delete (post, cited)",
+        "post",
+        lambda d: snippet_url("claim", "delete", d.claim.pk),
+        desk_action(To(lambda d: snippet_url("claim", "edit", d.claim.pk), refused=True)),
     ),
     (
         "claim:revisions_unschedule",
         "get",
-        lambda d: snippet("claim", "revisions_unschedule", d.claim.pk, revision_of(d.claim)),
+        lambda d: snippet_url("claim", "revisions_unschedule", d.claim.pk, revision_of(d.claim)),
         DESK,
     ),
-    ("claim:lock", "post", lambda d: snippet("claim", "lock", d.claim.pk), DESK_ACTION),
+    (
+        "claim:lock",
+        "post",
+        lambda d: snippet_url("claim", "lock", d.claim.pk),
+        desk_action(to_snippet("claim", "edit", lambda d: d.claim)),
+    ),
     # Only verifiers may unlock a claim someone else locked (editors only their own).
-    ("claim:unlock", "post", lambda d: snippet("claim", "unlock", d.claim.pk), VERIFIER_ACTION),
-    ("claim:verify", "get", lambda d: snippet("claim", "verify", d.claim.pk), VERIFIERS),
+    (
+        "claim:unlock",
+        "post",
+        lambda d: snippet_url("claim", "unlock", d.claim.pk),
+        verifier_action(to_snippet("claim", "edit", lambda d: d.claim)),
+    ),
+    ("claim:verify", "get", lambda d: snippet_url("claim", "verify", d.claim.pk), VERIFIERS),
     (
         "claim:verify (post)",
         "post",
         lambda d: (
-            snippet("claim", "verify", d.claim.pk),
+            snippet_url("claim", "verify", d.claim.pk),
             {"status": "verified", "note": "", "seen_version": verification_version(d.claim)},
         ),
-        VERIFIER_ACTION,
+        verifier_action(to_snippet("claim", "edit", lambda d: d.claim)),
     ),
     (
         "claim:verify (no such claim)",
         "get",
-        lambda d: snippet("claim", "verify", 999_999),
+        lambda d: snippet_url("claim", "verify", 999_999),
         {"anonymous": LOGIN, "editor": DENIED, "verifier": 404, "superuser": 404},
     ),
     (
         "claim:add_evidence",
         "post",
         lambda d: (
-            snippet("claim", "add_evidence", d.claim.pk),
+            snippet_url("claim", "add_evidence", d.claim.pk),
             {"source": d.source.pk, "quote": "Elysee Palace said", "stance": "context"},
         ),
-        DESK_ACTION,
+        desk_action(to_snippet("claim", "inspect", lambda d: d.claim)),
     ),
     (
         "claim:add_evidence (get)",
         "get",
-        lambda d: snippet("claim", "add_evidence", d.claim.pk),
+        lambda d: snippet_url("claim", "add_evidence", d.claim.pk),
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
     ),
-    ("claim:edit (draft)", "get", lambda d: snippet("claim", "edit", d.draft_claim.pk), DESK),
+    ("claim:edit (draft)", "get", lambda d: snippet_url("claim", "edit", d.draft_claim.pk), DESK),
     *snippet_rows("outlet", lambda d: d.outlet),
-    ("outlet:copy", "get", lambda d: snippet("outlet", "copy", d.outlet.pk), DESK),
-    ("outlet:merge", "get", lambda d: snippet("outlet", "merge", d.spare_outlet.pk), DESK),
+    ("outlet:copy", "get", lambda d: snippet_url("outlet", "copy", d.outlet.pk), DESK),
+    ("outlet:merge", "get", lambda d: snippet_url("outlet", "merge", d.spare_outlet.pk), DESK),
     (
         "outlet:merge (post)",
         "post",
-        lambda d: (snippet("outlet", "merge", d.spare_outlet.pk), {"target": d.outlet.pk}),
-        DESK_ACTION,
+        lambda d: (snippet_url("outlet", "merge", d.spare_outlet.pk), {"target": d.outlet.pk}),
+        desk_action(to_snippet("outlet", "edit", lambda d: d.outlet)),
     ),
     # Explainer pages: editors write and delete drafts; verifiers also publish, and so may
     # delete a live page (Wagtail ties that to publishing); only superusers administer.
@@ -511,7 +626,7 @@ ADMIN_ROWS = [
         "page:revisions_index",
         "get",
         lambda d: pages("revisions_index", d.page.pk),
-        {"anonymous": LOGIN, "editor": DONE, "verifier": DONE, "superuser": DONE},
+        desk_action(to_page("history", lambda d: d.page)),
     ),
     (
         "page:revisions_view",
@@ -531,11 +646,21 @@ ADMIN_ROWS = [
     ("page:history", "get", lambda d: pages("history", d.page.pk), DESK),
     ("page:workflow_history", "get", lambda d: pages("workflow_history", d.page.pk), DESK),
     ("page:unpublish", "get", lambda d: pages("unpublish", d.page.pk), VERIFIERS),
-    ("page:unpublish (post)", "post", lambda d: pages("unpublish", d.page.pk), VERIFIER_ACTION),
+    (
+        "page:unpublish (post)",
+        "post",
+        lambda d: pages("unpublish", d.page.pk),
+        verifier_action(To(lambda d: explore(d.index))),
+    ),
     # Wagtail: change + publish permission may delete a live page; change alone only drafts.
     ("page:delete", "get", lambda d: pages("delete", d.page.pk), VERIFIERS),
     ("page:delete (draft)", "get", lambda d: pages("delete", d.draft_page.pk), DESK),
-    ("page:lock", "post", lambda d: pages("lock", d.page.pk), VERIFIER_ACTION),
+    (
+        "page:lock",
+        "post",
+        lambda d: pages("lock", d.page.pk),
+        verifier_action(To(lambda d: explore(d.index))),
+    ),
     # Wagtail lets whoever may publish a page set its privacy.
     ("page:set_privacy", "get", lambda d: pages("set_privacy", d.page.pk), VERIFIERS),
     (
@@ -558,7 +683,7 @@ READER_ROWS = [
         "private explainer",
         "get",
         lambda d: d.private_page.url,
-        {"anonymous": LOGIN, "editor": 200, "verifier": 200, "superuser": 200},
+        {"anonymous": READER_LOGIN, "editor": 200, "verifier": 200, "superuser": 200},
     ),
     ("search", "get", lambda d: "/search/?q=explainer", EVERYONE),
     ("rss", "get", lambda d: "/feeds/explainers.rss", EVERYONE),
@@ -604,7 +729,7 @@ API_ROWS = [
         "api:find",
         "get",
         lambda d: reverse("wagtailapi:pages:find") + "?html_path=/explainers/live-explainer/",
-        dict.fromkeys(ROLES, DONE),  # a redirect to the page's detail
+        dict.fromkeys(ROLES, To(api_page_detail)),
     ),
     ("api:pages (post)", "post", lambda d: reverse("wagtailapi:pages:listing"), READ_ONLY),
 ]
@@ -625,17 +750,23 @@ def users(editor, verifier, superuser):
 
 
 def answer(response):
-    """What a response amounts to, in the matrix's words."""
-    if response.status_code == 302:
-        location = response["Location"]
-        if "/admin/login/" in location or "/_util/login/" in location:
-            return LOGIN
-        if location.rstrip("/").endswith("/admin") or response.status_code == 403:
-            return DENIED
-        return DONE if location else 302
-    if response.status_code == 403:
-        return DENIED
-    return response.status_code
+    """(status, where it redirects, whether it said an error): Wagtail answers an action
+    done and one refused alike with a redirect, so where to and what it said tell them apart."""
+    if response.status_code != 302:
+        return response.status_code, None, False
+    said = get_messages(response.wsgi_request)
+    return 302, response["Location"], any(message.level_tag == "error" for message in said)
+
+
+def expected_answer(expected, url, desk):
+    """The answer that a row's `expected` stands for, to a request for `url` on `desk`."""
+    if expected == LOGIN:
+        return 302, admin_login_url(url), False
+    if expected == READER_LOGIN:
+        return 302, reverse("wagtailcore_login") + "?" + urlencode({"next": url}, safe="/"), False
+    if isinstance(expected, To):
+        return 302, expected.target(desk), expected.refused
+    return expected, None, False
 
 
 def visit(row, role, users, desk):
@@ -643,7 +774,8 @@ def visit(row, role, users, desk):
     built = target(desk)
     url, data = built if isinstance(built, tuple) else (built, {})
     got = answer(getattr(client_for(role, users), method)(url, data))
-    return None if got == expected[role] else f"{name}: {method.upper()} {url} → {got}"
+    wanted = expected_answer(expected[role], url, desk)
+    return None if got == wanted else f"{name}: {method.upper()} {url} → {got}, not {wanted}"
 
 
 GET_ROWS = [row for row in ROWS if row[1] == "get"]
@@ -671,7 +803,7 @@ def test_a_verified_claim_is_public_in_the_api_for_everyone(users, editor):
     verify_claim(desk.claim, users["verifier"], Claim.Status.VERIFIED)
     for role in ROLES:
         url = reverse("verified-claim-detail", args=[desk.claim.pk])
-        assert answer(client_for(role, users).get(url)) == 200, role
+        assert client_for(role, users).get(url).status_code == 200, role
 
 
 def covered_snippet_url_names():
@@ -718,11 +850,12 @@ def test_a_quote_for_a_source_that_does_not_exist_is_refused(editor_client, edit
     desk = make_desk(editor)
     before = [row.pk for row in desk.claim.get_latest_revision_as_object().evidence.all()]
     response = editor_client.post(
-        snippet("claim", "add_evidence", desk.claim.pk),
+        snippet_url("claim", "add_evidence", desk.claim.pk),
         {"source": 999_999, "quote": "anything", "stance": "supports"},
-        follow=True,
     )
-    assert "That source does not exist" in response.content.decode()
+    inspect = snippet_url("claim", "inspect", desk.claim.pk)
+    assert answer(response) == (302, inspect, True)
+    assert "That source does not exist" in editor_client.get(inspect).content.decode()
     assert desk.claim.revisions.count() == 1
     assert [row.pk for row in desk.claim.get_latest_revision_as_object().evidence.all()] == before
 
@@ -734,14 +867,13 @@ def test_a_user_who_cannot_change_claims_cannot_add_evidence(editor):
     outsider = UserFactory(username="outsider")
     outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client = client_for("outsider", {"outsider": outsider})
-    url = snippet("claim", "add_evidence", desk.claim.pk)
+    url = snippet_url("claim", "add_evidence", desk.claim.pk)
     data = {"source": desk.source.pk, "quote": "Elysee Palace said", "stance": "supports"}
-    assert answer(client.post(url, data)) == DENIED
-    assert answer(client.post(snippet("source", "restore_line", desk.source.pk, 3))) == DENIED
-    assert (
-        answer(client.post(snippet("claim", "verify", desk.claim.pk), {"status": "verified"}))
-        == DENIED
-    )
+    denied = expected_answer(DENIED, url, desk)
+    assert answer(client.post(url, data)) == denied
+    assert answer(client.post(snippet_url("source", "restore_line", desk.source.pk, 3))) == denied
+    verify = snippet_url("claim", "verify", desk.claim.pk)
+    assert answer(client.post(verify, {"status": "verified"})) == denied
     desk.claim.refresh_from_db()
     desk.source.refresh_from_db()
     assert desk.claim.revisions.count() == 1 and desk.claim.status == Claim.Status.UNVERIFIED
@@ -766,7 +898,9 @@ def test_evidence_ids_of_another_claim_cannot_be_taken_over_in_the_edit_form(edi
         "evidence-0-ORDER": "1",
         "evidence-0-DELETE": "",
     }
-    editor_client.post(snippet("claim", "edit", target.pk), form)
+    response = editor_client.post(snippet_url("claim", "edit", target.pk), form)
+    assert response.status_code == 200
+    assert "refers to a quote that is not this claim" in response.content.decode()
     other.refresh_from_db()
     assert other.claim_id != target.pk
     assert other.quote == "Elysee Palace said" and other.note == ""
@@ -778,9 +912,12 @@ def test_an_editor_cannot_publish_an_explainer_by_forging_the_publish_action(edi
     desk = make_desk(editor)
     page = desk.draft_page
     form = {**page_form(page, **{"action-publish": "action-publish"}), "title": "Forged publish"}
-    editor_client.post(pages("edit", page.pk), form)
+    response = editor_client.post(pages("edit", page.pk), form)
+    # Wagtail takes the edit as a draft, staying on the page's form.
+    assert answer(response) == (302, pages("edit", page.pk), False)
     page.refresh_from_db()
     assert not page.live
+    assert page.get_latest_revision_as_object().title == "Forged publish"
 
 
 def test_only_a_verifier_can_approve_an_explainer_in_desk_review(
@@ -793,10 +930,11 @@ def test_only_a_verifier_can_approve_an_explainer_in_desk_review(
     workflow.start(page, editor)
     state = page.current_workflow_task_state
     url = pages("workflow_action", page.pk, "approve", state.pk)
-    assert answer(editor_client.post(url, {"comment": ""})) in (DENIED, 404)
+    assert answer(editor_client.post(url, {"comment": ""})) == expected_answer(DENIED, url, desk)
     page.refresh_from_db()
     assert not page.live
-    verifier_client.post(url, {"comment": "Checked."})
+    response = verifier_client.post(url, {"comment": "Checked."})
+    assert answer(response) == (302, pages("edit", page.pk), False)
     page.refresh_from_db()
     assert page.live
 
@@ -809,7 +947,8 @@ def test_only_a_verifier_can_approve_an_explainer_in_desk_review(
 )
 def test_bulk_publish_publishes_only_for_publishers(role, goes_live, users, editor):
     page = make_desk(editor).draft_page
-    client_for(role, users).post(bulk_publish_url(page))
+    response = client_for(role, users).post(bulk_publish_url(page))
+    assert answer(response) == (302, reverse("wagtail_bulk_action", args=BULK_PUBLISH), False)
     page.refresh_from_db()
     assert page.live is goes_live
 
@@ -820,7 +959,8 @@ def test_copying_a_live_explainer_publishes_the_copy_only_for_publishers(users, 
     desk = make_desk(editor)
     for role, goes_live in (("editor", False), ("verifier", True)):
         form = {**copy_form(desk), "new_slug": f"copied-by-{role}"}
-        assert answer(client_for(role, users).post(pages("copy", desk.page.pk), form)) == DONE
+        response = client_for(role, users).post(pages("copy", desk.page.pk), form)
+        assert answer(response) == (302, explore(desk.index), False), role
         copy = ExplainerPage.objects.get(slug=f"copied-by-{role}")
         assert copy.live is goes_live, role
 

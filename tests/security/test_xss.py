@@ -7,6 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.factories import snippet_url
 from tests.security.hostile import IMG, RAW_MARKERS, SCRIPT, build_hostile_world
 
 pytestmark = pytest.mark.django_db
@@ -107,10 +108,8 @@ def test_the_editor_and_verifier_see_the_same_views_escaped(editor_client, verif
 
 
 def test_the_set_aside_lines_of_a_hostile_import_are_shown_as_text(admin_client, world):
-    from tests.security.hostile import snippet
-
     assert any(SCRIPT in entry["text"] for entry in world.imported.set_aside)
-    html = get_ok(admin_client, snippet("source", "inspect", world.imported))
+    html = get_ok(admin_client, snippet_url("source", "inspect", world.imported.pk))
     assert_escaped(html, "imported source")
     cells = BeautifulSoup(html, "html.parser").select(".set-aside-line td")
     assert SCRIPT in [cell.get_text() for cell in cells]
