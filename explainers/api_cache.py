@@ -11,11 +11,17 @@ Answers live in a cache alias of their own ("api", see settings), so that no num
 distinct API URLs can evict what readers' pages keep in the default cache.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import QueryDict
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpRequest, QueryDict
+
+if TYPE_CHECKING:
+    from rest_framework.pagination import PageNumberPagination
 
 API_CACHE = "api"
 
@@ -35,7 +41,7 @@ PAGES_LISTING_CACHEABLE = PAGES_DETAIL_CACHEABLE | {
 PAGES_INTEGERS = frozenset(["offset", "limit", "child_of", "descendant_of", "ancestor_of"])
 
 
-def api_cache():
+def api_cache() -> BaseCache:
     return caches[API_CACHE]
 
 
@@ -47,14 +53,14 @@ class CanonicalQuery:
     cacheable: bool
 
     @property
-    def query_string(self):
+    def query_string(self) -> str:
         query = QueryDict(mutable=True)
         for name, value in self.params.items():
             query[name] = value
         return query.urlencode()
 
 
-def as_int(value):
+def as_int(value: str | int | None) -> int | None:
     """What Python's int() reads in `value`, as DRF and Wagtail read numbers; else None."""
     try:
         return int(value)
@@ -62,7 +68,9 @@ def as_int(value):
         return None
 
 
-def claims_query(params, detail, paginator):
+def claims_query(
+    params: Mapping[str, str], detail: bool, paginator: "PageNumberPagination"
+) -> CanonicalQuery:
     """/api/claims/: a detail reads no parameter; the list reads only `page` and
     `page_size` (DRF's page-number pagination), and ignores the rest. Its answers are
     bounded (a page past the last is a 404), so all may be cached."""
@@ -84,17 +92,17 @@ def claims_query(params, detail, paginator):
     return CanonicalQuery(dict(sorted(canonical.items())), cacheable=True)
 
 
-def default_pages_limit():
+def default_pages_limit() -> int:
     limit_max = settings.WAGTAILAPI_LIMIT_MAX
     return 20 if not limit_max else min(20, limit_max)
 
 
-def read_by_nobody(name, value):
+def read_by_nobody(name: str, value: str | None) -> bool:
     """jQuery's cache-buster, whatever its value, and the one format the API renders."""
     return name == "_" or (name == "format" and value == "json")
 
 
-def pages_query(params, detail):
+def pages_query(params: Mapping[str, str], detail: bool) -> CanonicalQuery:
     """/api/v2/pages/: Wagtail reads the last value of each parameter, and refuses those it
     does not know or ignores them (a detail does), so they are kept, and their answers not
     cached; nor are a search's or a random order's."""
@@ -117,7 +125,7 @@ def pages_query(params, detail):
     return CanonicalQuery(canonical, cacheable)
 
 
-def answer_canonical(request, canonical):
+def answer_canonical(request: HttpRequest, canonical: CanonicalQuery) -> None:
     """Make the request ask exactly its canonical query, for the view and the links it
     builds from the request's URL."""
     request.GET = QueryDict(canonical.query_string)

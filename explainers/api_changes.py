@@ -2,6 +2,7 @@
 decision, revision or publication is visible on the very next request."""
 
 import hashlib
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ CHANGE_PROBE_SECONDS = 1
 CHANGE_KEY = "newsroom-api:latest-change"
 
 
-def latest_change():
+def latest_change() -> str:
     """The desk's latest change as a short key: the probe's answer, kept for
     CHANGE_PROBE_SECONDS, so a burst of requests (cache hits included) costs no query."""
     key = cache.get(CHANGE_KEY)
@@ -28,11 +29,11 @@ def latest_change():
     return key
 
 
-def clear_latest_change():
+def clear_latest_change() -> None:
     cache.delete(CHANGE_KEY)
 
 
-def forget_latest_change(**kwargs):
+def forget_latest_change(**kwargs: Any) -> None:
     """A write that can change an answer: probe again on the next request, and again once
     the write commits (a request in between may have stored the probe from before it);
     once per transaction, however many rows it writes."""
@@ -44,7 +45,7 @@ def forget_latest_change(**kwargs):
         transaction.on_commit(clear_latest_change)
 
 
-def watch_changes():
+def watch_changes() -> None:
     """Clear the probe on every ORM write that can change an answer: revisions, audit log
     entries (publish, unpublish, moves, edits, decisions), decisions, claims, evidence,
     sources, outlets, pages and view restrictions."""
@@ -72,7 +73,7 @@ def watch_changes():
     )
 
 
-def probe_latest_change():
+def probe_latest_change() -> str:
     """One query summing up every write that can change an answer: revisions, audit log
     entries (publish, unpublish, edits, decisions), decisions, re-imports, and counts of the
     rows that can be deleted without a log entry."""

@@ -3,7 +3,7 @@ hook): pull quotes anchored where they are stored, live explainers showing their
 revision, citations readers may see or were told about, and cached pages that match a
 fresh render."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
@@ -26,7 +26,7 @@ FRAGMENTS = {
 }
 
 
-def page_path(page_id):
+def page_path(page_id: int) -> str:
     return reverse("wagtailadmin_pages:edit", args=[page_id])
 
 
@@ -70,7 +70,7 @@ def pull_quote_findings() -> Iterator[Finding]:
             )
 
 
-def take_down(row):
+def take_down(row: PullQuote) -> Callable[[], None]:
     """Hide a pull quote from readers while someone checks it; its words are left as typed."""
 
     def fix():
@@ -120,7 +120,7 @@ def _comparable(name, value):
     return [(item.get("type"), item.get("value")) for item in raw or []]
 
 
-def restore_live(page):
+def restore_live(page: ExplainerPage) -> Callable[[], None]:
     """Put the live revision's content back on the page row readers are served."""
 
     def fix():
@@ -218,5 +218,5 @@ def cached_page_findings() -> Iterator[Finding]:
             yield Finding("cache-fresh", message, page_path(page.pk), forget(name, key))
 
 
-def forget(name, key):
+def forget(name: str, key: str) -> Callable[[], None]:
     return lambda: cache.delete(make_template_fragment_key(name, [key]))

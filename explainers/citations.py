@@ -2,14 +2,20 @@
 so the publish guard, the page's digest, corrections and the related-stories index can all
 read a body (a live one, a revision's, one being posted) the same way."""
 
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeAlias
 
-def iter_cited_claims(stream_data):
+# Raw StreamField data: [{"type": …, "value": …, "id": …}, …], or None for an empty body.
+StreamData: TypeAlias = Iterable[dict[str, Any]] | None
+
+
+def iter_cited_claims(stream_data: StreamData) -> Iterator[tuple[int, bool]]:
     """Yield (claim id, show_as_unverified) for every claim cited in raw StreamField data."""
     for item in stream_data or []:
         yield from _iter_claims(item.get("type"), item.get("value"))
 
 
-def iter_pull_quote_sources(stream_data):
+def iter_pull_quote_sources(stream_data: StreamData) -> Iterator[int]:
     """Yield the source id of every pull quote in raw StreamField data."""
     for item in stream_data or []:
         if item.get("type") == "pull_quote" and (item.get("value") or {}).get("source"):

@@ -3,15 +3,21 @@ list of sources, and the evidence map. Built in a fixed number of queries, howev
 claims the page cites, and fingerprinted so caches change the moment the evidence does."""
 
 import dataclasses
+import datetime
 import hashlib
+from collections.abc import Callable, Collection
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db.models import Count, Max, Prefetch, Subquery
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from explainers.citations import iter_cited_claims, iter_pull_quote_sources
+from explainers.citations import StreamData, iter_cited_claims, iter_pull_quote_sources
 from newsroom.desk.models import Claim, Evidence, Source
+
+if TYPE_CHECKING:
+    from newsroom.desk.models.claims import Corroboration, TranscriptMoment
 
 STANCE_ORDER = [Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, Evidence.Stance.CONTEXT]
 
@@ -26,17 +32,17 @@ class Quote:
     timestamp_seconds: int | None = None
 
     @property
-    def source(self):
+    def source(self) -> Source:
         return self.evidence.source
 
     @property
-    def text(self):
+    def text(self) -> str:
         """The passage as the source's body has it, word for word; the quote as typed if the
         anchor is lost."""
         return self.evidence.anchored_text or self.evidence.quote
 
     @property
-    def link(self):
+    def link(self) -> str:
         """The source's URL, at the quote's moment for a timed transcript."""
         url = safe_url(self.source.url)
         if url and self.timestamp_seconds is not None:
@@ -56,7 +62,7 @@ class CitedClaim:
     element_id: str = ""
 
     @classmethod
-    def build(cls, claim, number_of):
+    def build(cls, claim: Claim, number_of: Callable[[Source], int | None]) -> Self:
         quotes = {stance: [] for stance in STANCE_ORDER}
         for evidence in claim.evidence.all():
             label, seconds = transcript_moment(evidence)
@@ -70,28 +76,28 @@ class CitedClaim:
             quotes[Evidence.Stance.CONTEXT],
         )
 
-    def as_shown(self, shown_unverified, element_id=""):
+    def as_shown(self, shown_unverified: bool, element_id: str = "") -> Self:
         """This claim as one citation shows it; only its first citation carries the anchor."""
         return dataclasses.replace(self, shown_unverified=shown_unverified, element_id=element_id)
 
     @property
-    def anchor(self):
+    def anchor(self) -> str:
         return f"claim-{self.claim.pk}"
 
     @property
-    def is_verified(self):
+    def is_verified(self) -> bool:
         return self.claim.status == Claim.Status.VERIFIED
 
     @property
-    def status_label(self):
+    def status_label(self) -> str:
         return self.claim.get_status_display()
 
     @property
-    def quote_count(self):
+    def quote_count(self) -> int:
         return len(self.supporting) + len(self.disputing) + len(self.context)
 
     @property
-    def corroboration(self):
+    def corroboration(self) -> "Corroboration":
         return self.claim.corroboration()
 
 
@@ -104,10 +110,10 @@ class UnpublishedClaim:
     claim_id: int
 
     @property
-    def anchor(self):
+    def anchor(self) -> str:
         return f"claim-{self.claim_id}"
 
-    def as_shown(self, shown_unverified, element_id=""):
+    def as_shown(self, shown_unverified: bool, element_id: str = "") -> None:
         return None
 
 
@@ -117,7 +123,7 @@ NO_QUOTE_CELL = mark_safe(
 )
 
 
-def stance_cell(stances):
+def stance_cell(stances: Collection[str]) -> SafeString:
     """One evidence-map cell. Built here rather than in the template: a map of 50 claims by
     150 sources is 7,500 cells, and Django's template loop is the slow part of the page."""
     if not stances:
@@ -130,13 +136,13 @@ def stance_cell(stances):
     return format_html("<td>{}</td>", labels)
 
 
-def safe_url(url):
+def safe_url(url: str | None) -> str:
     """An imported URL, only if it is a web address (never javascript: or data:)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def transcript_moment(evidence):
+def transcript_moment(evidence: Evidence) -> "TranscriptMoment":
     """The quote's moment in its transcript as ("01:42", 102), or ("", None): the desk's
     rule (Evidence.transcript_moment), so readers and the admin cite the same moment."""
     return evidence.transcript_moment
@@ -145,13 +151,13 @@ def transcript_moment(evidence):
 class ExplainerDigest:
     """The claims and sources an explainer cites, gathered in a constant number of queries."""
 
-    def __init__(self, stream_data):
+    def __init__(self, stream_data: StreamData):
         cited = list(iter_cited_claims(stream_data))
         self.claim_ids = list(dict.fromkeys(claim_id for claim_id, _ in cited))
         self.pull_quote_source_ids = list(dict.fromkeys(iter_pull_quote_sources(stream_data)))
 
     @cached_property
-    def claims(self):
+    def claims(self) -> list[Claim]:
         """Cited claims readers may see, in order of first citation, with evidence, sources
         and outlets: only published (live) claims, as published. A claim's row holds its live
         version (a draft edit lives in its latest revision until published); a claim never
@@ -164,7 +170,7 @@ class ExplainerDigest:
         return [by_id[pk] for pk in self.claim_ids if pk in by_id]
 
     @cached_property
-    def sources(self):
+    def sources(self) -> list[Source]:
         """Every source cited, numbered by first appearance: through claims, then pull quotes."""
         ordered = {}
         for claim in self.claims:
@@ -182,11 +188,11 @@ class ExplainerDigest:
     def _numbers(self):
         return {source.pk: number for number, source in enumerate(self.sources, start=1)}
 
-    def source(self, source_id):
+    def source(self, source_id: int) -> Source | None:
         number = self._numbers.get(source_id)
         return self.sources[number - 1] if number else None
 
-    def number_of(self, source):
+    def number_of(self, source: Source | int | None) -> int | None:
         return self._numbers.get(getattr(source, "pk", source))
 
     @cached_property
@@ -195,7 +201,7 @@ class ExplainerDigest:
             claim.pk: CitedClaim.build(claim, number_of=self.number_of) for claim in self.claims
         }
 
-    def cited(self, claim_id):
+    def cited(self, claim_id: int) -> CitedClaim | UnpublishedClaim | None:
         """The reader's view of a cited claim; for a cited claim that is not published, a
         stand-in that renders nothing (never the claim built from its unpublished row)."""
         cited = self._cited.get(claim_id)
@@ -204,11 +210,11 @@ class ExplainerDigest:
         return cited
 
     @property
-    def cited_claims(self):
+    def cited_claims(self) -> list[CitedClaim]:
         return list(self._cited.values())
 
     @cached_property
-    def last_verified(self):
+    def last_verified(self) -> datetime.datetime | None:
         """When a claim the page shows as verified was last verified (never a claim since
         disputed, withdrawn or sent back for a re-check)."""
         dates = [
@@ -219,7 +225,7 @@ class ExplainerDigest:
         return max(dates) if dates else None
 
     @cached_property
-    def evidence_map(self):
+    def evidence_map(self) -> dict[str, list[Any]]:
         """Rows of (cited claim, cells) over the sources with evidence; each cell is the
         stances of that source's quotes on that claim, as ready-escaped HTML."""
         stances = {}  # (claim id, source id) -> set of stances
@@ -236,7 +242,7 @@ class ExplainerDigest:
             rows.append((cited, cells))
         return {"sources": columns, "rows": rows}
 
-    def fingerprint(self):
+    def fingerprint(self) -> str:
         """A digest of everything the page shows from the evidence desk, in one query: each
         claim's publication, status, decision, revision and evidence, and its sources' last
         change."""

@@ -12,21 +12,28 @@ Beside it, the rule for when publishing a change owes readers a correction note
 and its edit form call them, and ``explainers.publishing`` applies them to pages going
 live without the form."""
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
-from explainers.citations import iter_cited_claims
+from explainers.citations import StreamData, iter_cited_claims
 from newsroom.desk.models import Claim
+
+if TYPE_CHECKING:
+    # The explainer model imports this module: pages are typed as Wagtail's Page.
+    from wagtail.models import Page
 
 
 class PublishRefused(PermissionDenied):
     """An explainer may not go live: it cites claims that are unpublished or not verified."""
 
-    def __init__(self, claims):
+    def __init__(self, claims: Iterable[Claim]):
         self.claims = list(claims)
         super().__init__(refusal_message(self.claims))
 
 
-def unverified_citations(stream_data):
+def unverified_citations(stream_data: StreamData) -> list[Claim]:
     """The claims in the way of publishing, in order of first citation: every cited claim
     that is not live, and every claim cited without "show as not verified" whose status is
     not verified."""
@@ -49,7 +56,7 @@ def unverified_citations(stream_data):
     return in_the_way
 
 
-def refusal_message(claims):
+def refusal_message(claims: Sequence[Claim]) -> str:
     """Names each claim in the way and why: unverified ones can be marked, unpublished ones
     must be published (or taken out of the explainer)."""
     unpublished = [claim for claim in claims if not claim.live]
@@ -73,7 +80,7 @@ def refusal_message(claims):
     return " ".join(parts)
 
 
-def check_publishable(page):
+def check_publishable(page: "Page") -> None:
     """Raise PublishRefused if `page` (an ExplainerPage, e.g. a revision's content) cites
     unpublished claims, or unverified claims without marking them."""
     claims = unverified_citations(page.body.raw_data)
@@ -81,7 +88,7 @@ def check_publishable(page):
         raise PublishRefused(claims)
 
 
-def refusals_message(refusals, doing):
+def refusals_message(refusals: Iterable[tuple["Page", Sequence[Claim]]], doing: str) -> str:
     """One message for several refused explainers, naming each and its claims."""
     listed = " ".join(
         f"“{page.get_admin_display_title()}”: {refusal_message(claims)}"
@@ -90,7 +97,7 @@ def refusals_message(refusals, doing):
     return f"{doing} {listed}"
 
 
-def downgraded_claims(live_body, new_body):
+def downgraded_claims(live_body: StreamData, new_body: StreamData) -> list[Claim]:
     """The claims a live page shows as verified (`live_body`, raw stream data) that
     `new_body` no longer cites, or cites only marked "show as not verified", in the live
     page's order: publishing that change owes readers a correction note."""

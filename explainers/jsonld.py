@@ -4,14 +4,22 @@ claim a verifier has ruled on. Built as dicts, serialised so no text can end the
 import calendar
 import datetime
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from explainers.evidence import safe_url
+from explainers.evidence import CitedClaim, ExplainerDigest, safe_url
 from newsroom.desk.models import Claim, Source
+
+if TYPE_CHECKING:
+    from wagtail.models import Page
+
+    from explainers.models import Correction, ExplainerPage
 
 # ClaimReview's rating scale: 5 is true, 1 is false. alternateName says it in words.
 RATINGS = {
@@ -24,12 +32,12 @@ REVIEWED_STATUSES = set(RATINGS)
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
-def dumps(data):
+def dumps(data: Any) -> str:
     """JSON safe inside <script>: "<", ">" and "&" written as \\u escapes."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_ESCAPES)
 
 
-def organisation(url):
+def organisation(url: str) -> dict[str, str]:
     """The newsroom itself, at the root of the site `url` belongs to."""
     parts = urlsplit(url)
     return {
@@ -39,11 +47,13 @@ def organisation(url):
     }
 
 
-def page_url(page, request=None):
+def page_url(page: "Page", request: HttpRequest | None = None) -> str:
     return page.get_full_url(request) or ""
 
 
-def news_article(page, digest, request=None):
+def news_article(
+    page: "ExplainerPage", digest: ExplainerDigest, request: HttpRequest | None = None
+) -> dict[str, Any]:
     url = page_url(page, request)
     article = {
         "@context": "https://schema.org",
@@ -67,7 +77,7 @@ def news_article(page, digest, request=None):
     return article
 
 
-def correction_comment(correction):
+def correction_comment(correction: "Correction") -> dict[str, str]:
     """A correction as schema.org's CorrectionComment, newest first like the page's list."""
     return {
         "@type": "CorrectionComment",
@@ -80,7 +90,7 @@ def correction_comment(correction):
 ISO_FORMATS = {Source.DatePrecision.MONTH: "%Y-%m", Source.DatePrecision.YEAR: "%Y"}
 
 
-def iso_date(source):
+def iso_date(source: Source) -> str:
     """A source's publication date in ISO 8601, no more precise than the source knows it
     ("2025-12-21", "2025-12" or "2025"); "" if undated."""
     if not source.published_on:
@@ -88,7 +98,7 @@ def iso_date(source):
     return source.published_on.strftime(ISO_FORMATS.get(source.date_precision, "%Y-%m-%d"))
 
 
-def latest_possible_date(source):
+def latest_possible_date(source: Source) -> datetime.date:
     """The last day a source's date can mean: 31 December 2025 for "2025-12"."""
     day = source.published_on
     if source.date_precision == Source.DatePrecision.YEAR:
@@ -98,7 +108,7 @@ def latest_possible_date(source):
     return day
 
 
-def first_appearance(sources):
+def first_appearance(sources: Iterable[Source]) -> Source | None:
     """The source known to have made the claim earliest, or None if none is dated.
 
     A date is ranked by the last day it can mean, so a source dated only "December 2025"
@@ -111,12 +121,12 @@ def first_appearance(sources):
     return min(dated, key=lambda source: (latest_possible_date(source), vagueness(source)))
 
 
-def vagueness(source):
+def vagueness(source: Source) -> int:
     """0 for a day, 1 for a month, 2 for a year (a blank precision counts as a day)."""
     return list(Source.DatePrecision).index(source.date_precision or Source.DatePrecision.DAY)
 
 
-def source_work(source):
+def source_work(source: Source) -> dict[str, Any]:
     """A source as a schema.org CreativeWork: an appearance of a claim, or a citation."""
     work = {"@type": "CreativeWork", "headline": source.title}
     url = safe_url(source.url)
@@ -129,7 +139,9 @@ def source_work(source):
     return work
 
 
-def claim_review(cited, page, request=None):
+def claim_review(
+    cited: CitedClaim, page: "Page", request: HttpRequest | None = None
+) -> dict[str, Any] | None:
     """ClaimReview for a claim a verifier ruled on (verified, disputed or false), else None."""
     claim = cited.claim
     if claim.status not in REVIEWED_STATUSES or not claim.verified_at:
@@ -163,13 +175,17 @@ def claim_review(cited, page, request=None):
     }
 
 
-def structured_data(page, digest, request=None):
+def structured_data(
+    page: "ExplainerPage", digest: ExplainerDigest, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
     """Every JSON-LD object for an explainer: the article, then one review per ruled claim."""
     reviews = (claim_review(cited, page, request) for cited in digest.cited_claims)
     return [news_article(page, digest, request), *(review for review in reviews if review)]
 
 
-def script_tags(page, digest, request=None):
+def script_tags(
+    page: "ExplainerPage", digest: ExplainerDigest, request: HttpRequest | None = None
+) -> SafeString:
     return format_html_join(
         "\n",
         '<script type="application/ld+json">{}</script>',

@@ -3,11 +3,19 @@ explainers among the pages are each judged on what publishing would put live (th
 revision) by the rules of explainers.guard; other pages pass. These paths have no note
 field, so a change that owes readers a correction note is refused, naming the claims."""
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from explainers.guard import downgraded_claims, unverified_citations
 from explainers.models import ExplainerPage
 
+if TYPE_CHECKING:
+    from wagtail.models import Page
 
-def refusals_for_pages(pages):
+    from newsroom.desk.models import Claim
+
+
+def refusals_for_pages(pages: Iterable["Page"]) -> list[tuple[ExplainerPage, list["Claim"]]]:
     """[(explainer, claims in the way)] for the explainers among `pages` (any page models),
     each judged on what publishing it would put live: its latest revision."""
     refusals = []
@@ -23,7 +31,7 @@ def refusals_for_pages(pages):
     return refusals
 
 
-def owed_notes(pages):
+def owed_notes(pages: Iterable["Page"]) -> list[tuple[ExplainerPage, list["Claim"]]]:
     """[(explainer, claims)] for the live explainers among `pages` whose latest revision
     would take verified claims from readers."""
     owed = []
@@ -40,7 +48,7 @@ def owed_notes(pages):
     return owed
 
 
-def owed_notes_message(owed):
+def owed_notes_message(owed: Iterable[tuple["Page", Sequence["Claim"]]]) -> str:
     listed = " ".join(
         f"“{page.get_admin_display_title()}” would take out, or mark as not verified, "
         + "; ".join(f"“{claim}”" for claim in claims)

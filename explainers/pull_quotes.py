@@ -6,16 +6,24 @@ removed when it is unpublished. A pull quote whose words leave its source is hid
 readers (a pull quote is never shown unless its source has it), recorded in the page's
 history, and told to readers under "Corrections and updates"."""
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from wagtail.log_actions import log
 
+from explainers.citations import StreamData
 from explainers.models import Correction, ExplainerPage, PullQuote
 from newsroom.desk.anchoring import anchor_quote
+
+if TYPE_CHECKING:
+    from newsroom.desk.models import Source
 
 PULL_QUOTE_LOST = "explainers.pull_quote_lost"
 
 
-def iter_pull_quotes(stream_data):
+def iter_pull_quotes(stream_data: StreamData) -> Iterator[tuple[str, int, str]]:
     """(block id, source id, quote) for each pull quote in raw StreamField data."""
     for item in stream_data or []:
         value = item.get("value") or {}
@@ -48,7 +56,7 @@ def sync_pull_quotes(page: ExplainerPage) -> list[PullQuote]:
         return PullQuote.objects.bulk_create(rows)
 
 
-def place(row, body):
+def place(row: PullQuote, body: str) -> None:
     anchor = anchor_quote(body, row.quote)
     if anchor is None:
         row.start_offset = row.end_offset = None
@@ -58,7 +66,7 @@ def place(row, body):
         row.anchor_status = PullQuote.AnchorStatus.ANCHORED
 
 
-def recheck_pull_quotes(source, user=None) -> list[PullQuote]:
+def recheck_pull_quotes(source: "Source", user: AbstractBaseUser | None = None) -> list[PullQuote]:
     """Anchor every pull quote from `source` again in its current body; those it no longer
     has are hidden from readers and recorded on their pages. Returns the rows lost now."""
     rows = list(PullQuote.objects.filter(source=source).select_related("page"))
@@ -82,7 +90,7 @@ def recheck_pull_quotes(source, user=None) -> list[PullQuote]:
     return lost
 
 
-def citing_pages(source_ids):
+def citing_pages(source_ids: Iterable[int]) -> dict[int, list[str]]:
     """{source id: [titles of the live explainers with a pull quote from it]}."""
     citing = {}
     rows = PullQuote.objects.filter(source_id__in=source_ids).select_related("page")

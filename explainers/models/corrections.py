@@ -1,20 +1,27 @@
 """Corrections: what readers are told has changed on an explainer since it first went live."""
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.models import Page
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 
 class CorrectionQuerySet(models.QuerySet):
-    def public(self):
+    def public(self) -> Self:
         """Corrections anyone may read: those of live explainers outside private sections."""
         # Only explainers have corrections, so Page's live and public rules pick the same
         # rows; and the explainer's edit form writes corrections, so this module cannot
         # import the explainer model without a cycle.
         return self.filter(page__in=Page.objects.live().public().values("pk"))
 
-    def record_prose(self, page, note, user=None):
+    def record_prose(
+        self, page: Page, note: str, user: "AbstractBaseUser | None" = None
+    ) -> "Correction":
         """The editor's own note on what they corrected, published with the page."""
         return self.create(page=page, kind=Correction.Kind.PROSE, text=note.strip(), user=user)
 

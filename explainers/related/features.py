@@ -4,16 +4,22 @@ its pull quotes, its tags, and the significant terms of its title, standfirst an
 
 import json
 from collections import Counter, defaultdict, namedtuple
+from typing import TYPE_CHECKING
 
 from explainers.citations import iter_cited_claims, iter_pull_quote_sources
 from explainers.models import ExplainerPageTag, RelatedFeature
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.text import STOPWORDS, content_words
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from explainers.models import ExplainerPage
+
 Kind = RelatedFeature.Kind
 
 
-def feature_key(kind, value):
+def feature_key(kind: str, value: object) -> str:
     return f"{kind}:{value}"
 
 
@@ -30,7 +36,7 @@ CLAIM_STATUS_WEIGHTS = {
 PageText = namedtuple("PageText", "pk title standfirst body")
 
 
-def extract_features(pages):
+def extract_features(pages: "QuerySet[ExplainerPage]") -> dict[int, dict[str, float]]:
     """Each page's features (pages: a queryset of explainers) as ``{page id: {key: weight}}``,
     in a fixed number of queries."""
     pages = [
@@ -95,7 +101,7 @@ TERMS_PER_PAGE = 12
 TERM_STOPWORDS = STOPWORDS | {"week", "year", "years"}
 
 
-def significant_terms(text):
+def significant_terms(text: str) -> dict[str, float]:
     """The text's most frequent content words as term features, weighted 0–1 by frequency."""
     words = [_stem(word) for word in content_words(text, TERM_STOPWORDS)]
     counts = Counter(words).most_common(TERMS_PER_PAGE)

@@ -4,14 +4,17 @@ all at once into memory."""
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Model
 
 from explainers.models import RelatedFeature, RelatedState
 
 
-def write_features(features):
+def write_features(features: Mapping[int, Mapping[str, float]]) -> None:
     """Replace the stored features of these pages."""
     RelatedFeature.objects.filter(page_id__in=list(features)).delete()
     bulk_insert(
@@ -25,7 +28,7 @@ def write_features(features):
     )
 
 
-def bulk_insert(model, fields, rows):
+def bulk_insert(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert many rows by the fastest path: COPY on PostgreSQL, bulk_create elsewhere."""
     if not rows:
         return
@@ -45,19 +48,19 @@ def bulk_insert(model, fields, rows):
 class DatabaseIndex:
     """The inverted index as stored: what ranking a few pages at a time reads."""
 
-    def total_pages(self):
+    def total_pages(self) -> int:
         # Every indexed page has a marker; counting those is cheap where counting the
         # index's distinct pages is not.
         return RelatedState.objects.count()
 
-    def features_of(self, page_ids):
+    def features_of(self, page_ids: Iterable[int]) -> dict[int, dict[str, float]]:
         found = defaultdict(dict)
         rows = RelatedFeature.objects.filter(page_id__in=list(page_ids))
         for page_id, key, weight in rows.values_list("page_id", "key", "weight"):
             found[page_id][key] = weight
         return found
 
-    def document_frequency(self, keys):
+    def document_frequency(self, keys: Iterable[str]) -> dict[str, int]:
         # Counting page ids, which the (key, page) index holds, lets PostgreSQL answer from
         # the index alone: a big outlet's key is held by a good part of a large site.
         rows = (
@@ -67,14 +70,16 @@ class DatabaseIndex:
         )
         return {row["key"]: row["n"] for row in rows}
 
-    def postings(self, keys):
+    def postings(self, keys: Iterable[str]) -> dict[str, list[tuple[int, float]]]:
         found = defaultdict(list)
         rows = RelatedFeature.objects.filter(key__in=list(keys))
         for key, page_id, weight in rows.values_list("key", "page_id", "weight"):
             found[key].append((page_id, weight))
         return found
 
-    def newest_postings(self, keys, limit):
+    def newest_postings(
+        self, keys: Iterable[str], limit: int
+    ) -> dict[str, list[tuple[int, float]]]:
         # One query per key, each reading the (key, page) index backwards: few keys, as only
         # pages short of candidates ask.
         return {
@@ -90,7 +95,7 @@ class DatabaseIndex:
 class MemoryIndex:
     """The whole index in memory, for a full rebuild: one read, then no queries per page."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.total = RelatedState.objects.count()
         self.features = defaultdict(dict)
         self.posting_lists = defaultdict(list)
@@ -101,19 +106,21 @@ class MemoryIndex:
             self.features[page_id][key] = weight
             self.posting_lists[key].append((page_id, weight))
 
-    def total_pages(self):
+    def total_pages(self) -> int:
         return self.total
 
-    def features_of(self, page_ids):
+    def features_of(self, page_ids: Iterable[int]) -> dict[int, dict[str, float]]:
         return {page_id: self.features[page_id] for page_id in page_ids if page_id in self.features}
 
-    def document_frequency(self, keys):
+    def document_frequency(self, keys: Iterable[str]) -> dict[str, int]:
         return {key: len(self.posting_lists[key]) for key in keys}
 
-    def postings(self, keys):
+    def postings(self, keys: Iterable[str]) -> dict[str, list[tuple[int, float]]]:
         return {key: self.posting_lists[key] for key in keys}
 
-    def newest_postings(self, keys, limit):
+    def newest_postings(
+        self, keys: AbstractSet[str], limit: int
+    ) -> dict[str, list[tuple[int, float]]]:
         newest = self.__dict__.setdefault("_newest", {})
         for key in keys - newest.keys():
             newest[key] = heapq.nlargest(limit, self.posting_lists[key])

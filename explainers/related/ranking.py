@@ -10,10 +10,15 @@ enter: nothing ever compares all pairs."""
 
 import heapq
 import math
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 
 from explainers.models.related_stories import RelatedFeature
+
+if TYPE_CHECKING:
+    from explainers.related.index import DatabaseIndex, MemoryIndex
 
 Kind = RelatedFeature.Kind
 
@@ -29,7 +34,7 @@ PART_OF_KIND = {
 }
 
 
-def widget_size():
+def widget_size() -> int:
     return settings.RELATED_STORIES_COUNT
 
 
@@ -37,13 +42,16 @@ def widget_size():
 # claims and sources. Plain lists, because a rebuild adds to millions of them.
 CLAIMS, SOURCES, TAGS, TEXT, SHARED_CLAIMS, SHARED_SOURCES = range(6)
 PART_INDEX = {"claims": CLAIMS, "sources": SOURCES, "tags": TAGS, "text": TEXT}
+Score: TypeAlias = list[float]
+# {page id: {candidate id: score}}
+Scores: TypeAlias = dict[int, dict[int, Score]]
 
 
-def new_score():
+def new_score() -> Score:
     return [0.0, 0.0, 0.0, 0.0, 0, 0]
 
 
-def total(score):
+def total(score: Sequence[float]) -> float:
     return score[CLAIMS] + score[SOURCES] + score[TAGS] + score[TEXT]
 
 
@@ -54,12 +62,14 @@ FALLBACK_KEYS = 3
 FALLBACK_POSTINGS = 200
 
 
-def common_threshold(total_pages):
+def common_threshold(total_pages: int) -> int:
     """Features held by more pages than this are too common to make a page a candidate."""
     return max(30, total_pages // 500)
 
 
-def score_candidates(page_ids, index, keep=None):
+def score_candidates(
+    page_ids: Collection[int], index: "DatabaseIndex | MemoryIndex", keep: int | None = None
+) -> Scores:
     """Every candidate of each page with its score: ``{page id: {candidate id: score}}``.
     With ``keep``, only the candidates that can still reach a page's top ``keep``."""
     own = index.features_of(page_ids)

@@ -6,6 +6,7 @@ import dataclasses
 import heapq
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from explainers.models import (
 )
 from explainers.related.features import extract_features
 from explainers.related.index import DatabaseIndex, MemoryIndex, write_features
-from explainers.related.ranking import new_score, score_candidates, total, widget_size
+from explainers.related.ranking import Score, new_score, score_candidates, total, widget_size
 from explainers.related.storage import (
     eligible_ids,
     forget_pages,
@@ -38,7 +39,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 
 
-def regenerate_related(page_ids, index=None):
+def regenerate_related(
+    page_ids: Iterable[int], index: DatabaseIndex | MemoryIndex | None = None
+) -> int:
     """Recompute the widgets of these pages (idempotent: running it twice changes nothing).
     Returns the number of widgets written."""
     page_ids = sorted(set(page_ids))
@@ -63,7 +66,7 @@ def _regenerate_batch(page_ids, index):
     return len(live)
 
 
-def sweep_stale(older_than=None):
+def sweep_stale(older_than: float | None = None) -> int:
     """Recompute every widget still marked stale (after ``older_than`` seconds, so tasks in
     flight get their chance first). What beat runs; returns how many it recomputed."""
     if older_than is None:
@@ -79,7 +82,7 @@ def sweep_stale(older_than=None):
     return len(page_ids)
 
 
-def rebuild_all(progress=None):
+def rebuild_all(progress: Callable[[int, int], object] | None = None) -> int:
     """Re-extract every live explainer's features and recompute every widget, reading the
     index once into memory. ``progress(done, total)`` is called as batches finish."""
     readable = ExplainerPage.objects.live().public().values("pk")
@@ -122,7 +125,11 @@ class Choice:
     pinned: bool = False
 
 
-def choose_stories(page_ids, scores, eligible=None):
+def choose_stories(
+    page_ids: Sequence[int],
+    scores: Mapping[int, Mapping[int, Score]],
+    eligible: Collection[int] | None = None,
+) -> dict[int, list[Choice]]:
     """The stories each page's widget shows: live pins first, then the best scores, without
     excluded pages. ``eligible`` limits candidates (None: check in the database)."""
     pins, excludes = defaultdict(list), defaultdict(set)

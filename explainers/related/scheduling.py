@@ -4,6 +4,7 @@ so a burst of edits is one regeneration. A broker that is down loses nothing: th
 markers wait for beat's sweeper (``explainers.related.regeneration.sweep_stale``)."""
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -21,7 +22,7 @@ from explainers.tasks import regenerate_related as regeneration_task
 logger = logging.getLogger(__name__)
 
 
-def schedule_regeneration(page_ids):
+def schedule_regeneration(page_ids: Iterable[int]) -> None:
     """After the caller's transaction commits, send the stale widgets to Celery."""
     page_ids = sorted(set(page_ids))
     if page_ids:
@@ -33,7 +34,7 @@ PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "i
 BROKER_ERRORS = (OperationalError, ConnectionError, TimeoutError, RedisError)
 
 
-def enqueue_regeneration(page_ids):
+def enqueue_regeneration(page_ids: Iterable[int]) -> list[int]:
     """Send one coalesced task for these widgets: pages already queued within the last
     ``RELATED_STORIES_QUEUE_TTL`` seconds are left to the task already on its way. If the
     broker is down, log it and leave the stale markers to the sweeper. Returns the ids sent."""

@@ -4,6 +4,8 @@ transaction and a regeneration clears, and taking pages readers may no longer se
 all."""
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -25,8 +27,22 @@ from explainers.related.ranking import (
     total,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from wagtail.models import Page
+    from wagtail.models.sites import SiteRootPath
 
-def eligible_ids(page_ids):
+
+class ChosenStory(Protocol):
+    """A story chosen for a widget, as store_stories reads it (the regeneration's Choice,
+    which this module cannot import: the regeneration imports it)."""
+
+    page_id: int
+    score: list[float]
+    pinned: bool
+
+
+def eligible_ids(page_ids: Iterable[int]) -> set[int]:
     """The pages among these a reader may be shown: live explainers outside private sections."""
     return set(
         ExplainerPage.objects.live()
@@ -36,14 +52,14 @@ def eligible_ids(page_ids):
     )
 
 
-def widget_stories(page):
+def widget_stories(page: "Page") -> list[RelatedStory]:
     """The stories a page's widget shows, in one query."""
     return list(
         RelatedStory.objects.filter(page_id=page.pk, related_page__live=True).order_by("rank")
     )
 
 
-def snapshots(pages):
+def snapshots(pages: "QuerySet[ExplainerPage]") -> dict[int, dict[str, str]]:
     """Title, URL and standfirst of each page (a queryset), copied into the rows showing it."""
     roots = Site.get_site_root_paths()
     prefix = reverse("wagtail_serve", args=("x/",))[: -len("x/")]
@@ -54,7 +70,7 @@ def snapshots(pages):
     }
 
 
-def page_url(url_path, roots, prefix):
+def page_url(url_path: str, roots: Sequence["SiteRootPath"], prefix: str) -> str:
     """What ``Page.get_url()`` returns, without a query or URL resolution per page."""
     for root in roots:
         if url_path.startswith(root.root_path):
@@ -83,7 +99,11 @@ STORY_FIELDS = (
 )
 
 
-def store_stories(chosen, generations, seen=None):
+def store_stories(
+    chosen: Mapping[int, Iterable[ChosenStory]],
+    generations: Mapping[int, int],
+    seen: Mapping[int, Mapping[str, str]] | None = None,
+) -> None:
     """Replace the stored widgets of these pages and clear their stale markers, unless a newer
     change marked them again while they were being computed. ``seen``: snapshots already read."""
     if seen is None:
@@ -119,7 +139,7 @@ def store_stories(chosen, generations, seen=None):
         clear_stale(generations)
 
 
-def clear_stale(generations):
+def clear_stale(generations: Mapping[int, int]) -> None:
     # One update per generation value: few, as pages marked together share one.
     by_generation = defaultdict(list)
     for page_id, generation in generations.items():
@@ -131,7 +151,7 @@ def clear_stale(generations):
         )
 
 
-def mark_stale(page_ids):
+def mark_stale(page_ids: Iterable[int]) -> None:
     """Mark these widgets stale, in the caller's transaction."""
     page_ids = sorted(set(page_ids))
     now = timezone.now()
@@ -146,7 +166,7 @@ def mark_stale(page_ids):
         )
 
 
-def mark_all_stale(live):
+def mark_all_stale(live: Iterable[int]) -> None:
     """Mark every widget stale at once (a full rebuild), creating the missing markers."""
     known = set(RelatedState.objects.values_list("pk", flat=True))
     RelatedState.objects.bulk_create(
@@ -160,14 +180,14 @@ def mark_all_stale(live):
     )
 
 
-def forget_pages(page_ids):
+def forget_pages(page_ids: Collection[int]) -> None:
     """Take pages readers may no longer see out of the index and out of every widget."""
     RelatedFeature.objects.filter(page_id__in=page_ids).delete()
     RelatedStory.objects.filter(Q(page_id__in=page_ids) | Q(related_page_id__in=page_ids)).delete()
     RelatedState.objects.filter(page_id__in=page_ids).delete()
 
 
-def tidy_index():
+def tidy_index() -> None:
     """After a rebuild rewrote the index, let PostgreSQL see it (VACUUM sets the visibility
     map that index-only counts need; ANALYZE the row estimates the planner uses), rather
     than wait for autovacuum. Only outside a transaction, where VACUUM may run."""

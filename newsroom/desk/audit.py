@@ -35,26 +35,26 @@ class Finding:
     fix: Callable[[], None] | None = None
 
     @property
-    def admin_url(self):
+    def admin_url(self) -> str:
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.admin_path
 
-    def line(self):
+    def line(self) -> str:
         return f"[{self.rule}] {self.message} {self.admin_url}"
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "message": self.message, "admin_url": self.admin_url}
 
 
-def claim_path(claim_id):
+def claim_path(claim_id: int) -> str:
     return reverse(Claim.snippet_viewset.get_url_name("edit"), args=[claim_id])
 
 
-def recheck(claim_id, message):
+def recheck(claim_id: int, message: str) -> Callable[[], None]:
     """The fix for a claim at fault: needs re-check, saying what the audit found."""
     return lambda: flag_for_recheck(claim_id, f"The evidence audit found: {message}")
 
 
-def quote_stands(body, start, end, quote):
+def quote_stands(body: str, start: int | None, end: int | None, quote: str) -> bool:
     """Whether `quote` is at body[start:end] word for word (up to whitespace, quote marks,
     dashes and case), starting and ending on word boundaries."""
     if start is None or end is None or not 0 <= start < end <= len(body):

@@ -10,6 +10,7 @@ does not (or the reverse) is suggested as disputing.
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import add
@@ -17,7 +18,7 @@ from operator import add
 from django.db.models import Case, Q, Value, When
 from rapidfuzz import fuzz
 
-from newsroom.desk.models import Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.text import STOPWORDS
 
 STEM_LENGTH = 5
@@ -57,15 +58,15 @@ class Suggestion:
     shared_terms: tuple
 
 
-def words(text):
+def words(text: str) -> list[str]:
     return [word.lower().replace("’", "'") for word in WORD.findall(text)]
 
 
-def stem(word):
+def stem(word: str) -> str:
     return word[:STEM_LENGTH]
 
 
-def significant_stems(text):
+def significant_stems(text: str) -> list[str]:
     """The claim's content words, cut to a common stem (so "dialog" meets "dialogue")."""
     seen = []
     for word in words(text):
@@ -76,11 +77,11 @@ def significant_stems(text):
     return seen[:MAX_TERMS]
 
 
-def is_negated(text):
+def is_negated(text: str) -> bool:
     return any(word in NEGATION_CUES or word.endswith("n't") for word in words(text))
 
 
-def sentences(source):
+def sentences(source: Source) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence of the body. A line break ends a sentence in prose
     (headlines, list items); in a transcript only a blank line does, as its lines run on."""
     body = source.body
@@ -116,7 +117,7 @@ def _trimmed(body, start, end):
         yield start, end
 
 
-def candidate_sources(claim, stems, exclude):
+def candidate_sources(claim: Claim, stems: Sequence[str], exclude: Iterable[int]) -> list[Source]:
     """Sources sharing the most significant terms with the claim, found by the database."""
     if not stems:
         return []
@@ -136,7 +137,7 @@ def candidate_sources(claim, stems, exclude):
     )
 
 
-def suggest_evidence(claim, limit=10):
+def suggest_evidence(claim: Claim, limit: int = 10) -> list[Suggestion]:
     """Up to `limit` sentences from sources the claim doesn't cite yet, best first."""
     stems = significant_stems(claim.statement)
     cited = {evidence.source_id for evidence in claim.evidence.all()}

@@ -4,6 +4,7 @@ so the importer's cleaning, evidence suggestions and related stories agree on wh
 """
 
 import re
+from collections.abc import Container
 
 # Words too common to say what a text is about: English function words, the verbs news copy
 # reports everything with, and the fillers of headlines.
@@ -26,11 +27,11 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
-def content_words(text, stopwords=STOPWORDS):
+def content_words(text: str, stopwords: Container[str] = STOPWORDS) -> list[str]:
     """The words of a text that can say what it is about, case-folded, in order."""
     return [word for word in CONTENT_WORD.findall(text.casefold()) if word not in stopwords]
 
 
-def counted(number, noun):
+def counted(number: int, noun: str) -> str:
     """A count and its noun, plural unless there is one: "1 source", "3 sources"."""
     return f"{number} {noun}{'' if number == 1 else 's'}"

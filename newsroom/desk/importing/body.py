@@ -1,14 +1,21 @@
 """The body of a source from the lines of its text that the importer kept."""
 
 import re
+from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING, Any
 
 from newsroom.desk.importing.transcripts import assemble_transcript
+
+if TYPE_CHECKING:
+    from newsroom.desk.importing.cleaning import Line
 
 _OPEN_SENTENCE = re.compile(r"[^.!?:;\"”’)\]]$")
 _ROW = re.compile(r"^(?:[-*•–]\s+|\d+[.)]\s+|\|)")
 
 
-def assemble_body(lines, excluded, transcript=False):
+def assemble_body(
+    lines: Iterable["Line"], excluded: Container[int], transcript: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
     """Join the kept lines into the body: blank lines and one-paragraph-per-line text make
     paragraphs, list items and table rows stay one per line, and hard-wrapped lines are
     rejoined. Returns (body, segments)."""

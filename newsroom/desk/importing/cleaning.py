@@ -8,6 +8,7 @@ with its line number and the reason, so an editor can check the importer and res
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsroom.desk.importing.transcripts import TIMESTAMP
@@ -100,7 +101,7 @@ class Line:
     timestamp: str = ""
 
     @property
-    def blank(self):
+    def blank(self) -> bool:
         return not self.content
 
 
@@ -114,11 +115,11 @@ class Cleaning:
     set_aside: list = field(default_factory=list)
 
     @property
-    def excluded(self):
+    def excluded(self) -> set[int]:
         return {entry["line"] for entry in self.set_aside}
 
 
-def split_lines(text, transcript=None):
+def split_lines(text: str, transcript: bool | None = None) -> list[Line]:
     """The text's lines, with a transcript's timestamps taken off into `timestamp`."""
     raw_lines = text.split("\n")
     if transcript is None:
@@ -134,13 +135,13 @@ def split_lines(text, transcript=None):
     return lines
 
 
-def looks_like_transcript(raw_lines):
+def looks_like_transcript(raw_lines: Sequence[str]) -> bool:
     stamped = sum(1 for raw in raw_lines if TIMESTAMP.match(raw.strip()))
     filled = sum(1 for raw in raw_lines if raw.strip())
     return stamped >= 3 and stamped >= 0.3 * filled
 
 
-def clean(text):
+def clean(text: str) -> Cleaning:
     """Decide, line by line, what belongs to the story; see the module docstring."""
     lines = split_lines(text)
     transcript = any(line.timestamp for line in lines)
@@ -166,7 +167,7 @@ def clean(text):
     return Cleaning(lines=lines, title=title, transcript=transcript, set_aside=set_aside)
 
 
-def noise_reason(line, previous=None):
+def noise_reason(line: Line, previous: Line | None = None) -> str:
     """Why a line on its own is noise, or "" when it may be part of the story."""
     content = line.content
     if _TABLE_RULE.match(content) and previous is not None and previous.content.startswith("|"):

@@ -7,6 +7,7 @@ quote from it; an unchanged file is skipped after one bulk query, before any par
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
 from newsroom.desk.importing.manifest import ManifestError, Manifests
-from newsroom.desk.importing.parsing import parse_source
+from newsroom.desk.importing.parsing import ParsedSource, parse_source
 from newsroom.desk.importing.reading import (
     MAX_BYTES,
     SUPPORTED_SUFFIXES,
@@ -57,7 +58,7 @@ class CheckedFile:
     row: dict | None
 
     @property
-    def text(self):
+    def text(self) -> str:
         return self.source_text.text
 
 
@@ -68,7 +69,7 @@ def _parse_safely(text):
         return repr(error)
 
 
-def parse_all(texts):
+def parse_all(texts: Iterable[str]) -> list[ParsedSource | str]:
     """Clean texts in order; many of them on every core, since cleaning is CPU-bound and
     each text is independent (the database work stays in this process)."""
     texts = list(texts)
@@ -106,7 +107,7 @@ class FileOutcome:
     flagged_claims: list = field(default_factory=list)
     source_id: int | None = None
 
-    def line(self, dry_run=False):
+    def line(self, dry_run: bool = False) -> str:
         verb = {
             IMPORTED: "would import" if dry_run else "imported",
             UPDATED: "would update" if dry_run else "updated",
@@ -121,20 +122,20 @@ class FileOutcome:
 class ImportSummary:
     outcomes: list = field(default_factory=list)
 
-    def count(self, status):
+    def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
     @property
-    def lines_set_aside(self):
+    def lines_set_aside(self) -> int:
         return sum(
             outcome.set_aside for outcome in self.outcomes if outcome.status in (IMPORTED, UPDATED)
         )
 
     @property
-    def failed(self):
+    def failed(self) -> int:
         return self.count(FAILED)
 
-    def line(self, dry_run=False):
+    def line(self, dry_run: bool = False) -> str:
         prefix = "Dry run, nothing written: " if dry_run else ""
         text = (
             f"{prefix}{self.count(IMPORTED)} imported, {self.count(UPDATED)} updated, "
@@ -145,7 +146,7 @@ class ImportSummary:
         return text + (f", {skipped} skipped" if skipped else "")
 
 
-def seed_file_key(path, root=None):
+def seed_file_key(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> str:
     """How a file is known: its path from the project root when inside it, else absolute."""
     path = Path(path)
     path = path.resolve() if not path.is_absolute() else path
@@ -155,7 +156,7 @@ def seed_file_key(path, root=None):
     return path.relative_to(root).as_posix()
 
 
-def discover(paths):
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
     """(resolved path, problem) for every file to import, each once: named files, and the
     supported files in named folders (recursively, hidden files and TOML data files left out)."""
     found, seen = [], set()
@@ -193,14 +194,23 @@ def _unsupported():
 class SourceImporter:
     """Imports files as sources. `dry_run` reads and cleans everything, writes nothing."""
 
-    def __init__(self, dry_run=False, root=None, max_bytes=MAX_BYTES):
+    def __init__(
+        self,
+        dry_run: bool = False,
+        root: str | os.PathLike[str] | None = None,
+        max_bytes: int = MAX_BYTES,
+    ):
         self.dry_run = dry_run
         self.root = root or settings.BASE_DIR
         self.max_bytes = max_bytes
         self.manifests = Manifests()
         self._outlets = {}
 
-    def run(self, paths, report=None):
+    def run(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        report: Callable[[FileOutcome], object] | None = None,
+    ) -> ImportSummary:
         """Import every file under `paths`; call `report(outcome)` after each one."""
         summary = ImportSummary()
 

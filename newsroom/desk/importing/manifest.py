@@ -11,6 +11,7 @@
 What the manifest says wins over what the importer infers.
 """
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,10 @@ class ManifestEntry:
 class Manifests:
     """The manifests of the folders an import touches, each read once."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_folder = {}
 
-    def entry_for(self, path):
+    def entry_for(self, path: str | os.PathLike[str]) -> ManifestEntry | None:
         path = Path(path)  # resolved by discover()
         entries = self._load(path.parent)
         return entries.get(path.name)
@@ -56,7 +57,7 @@ class Manifests:
         return self._by_folder[folder]
 
 
-def read_manifest(path):
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
     """{file name: ManifestEntry} from a manifest file; {} when there is none."""
     path = Path(path)
     if not path.is_file():

@@ -58,7 +58,7 @@ class PublicationDate:
     precision: str
 
 
-def infer_outlet(text):
+def infer_outlet(text: str) -> str:
     """The publisher's name where the page names itself, else ""."""
     for pattern in OUTLET_PATTERNS:
         match = pattern.search(text)
@@ -67,7 +67,7 @@ def infer_outlet(text):
     return ""
 
 
-def infer_date(text):
+def infer_date(text: str) -> PublicationDate | None:
     """The page's own publication date where it states one, with its precision."""
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):
@@ -77,7 +77,7 @@ def infer_date(text):
     return None
 
 
-def parse_date(value):
+def parse_date(value: object) -> PublicationDate | None:
     """A PublicationDate from free text ("21 December 2025", "Dec. 2025", "2025-12-21")."""
     value = str(value).strip()
     iso = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
@@ -96,7 +96,7 @@ def parse_date(value):
     return PublicationDate(data.date_obj.date(), _PRECISION.get(data.period, "day"))
 
 
-def detect_language(text):
+def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or "" when there is too little to tell."""
     sample = text[:800]
     if len(re.findall(r"[^\W\d_]+", sample)) < 5:
@@ -104,5 +104,5 @@ def detect_language(text):
     return py3langid.classify(sample)[0]
 
 
-def infer_kind(transcript):
+def infer_kind(transcript: bool) -> str:
     return Source.Kind.TRANSCRIPT if transcript else Source.Kind.ARTICLE

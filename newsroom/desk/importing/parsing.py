@@ -1,7 +1,9 @@
 """From decoded text to everything a Source holds: cleaned body, title and metadata."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import trafilatura
 
@@ -35,11 +37,11 @@ class ParsedSource:
     kind_stated: bool = False
 
 
-def is_html(text):
+def is_html(text: str) -> bool:
     return bool(_HTML.search(text[:4096]))
 
 
-def readable_text(original_text):
+def readable_text(original_text: str) -> str:
     """The text the importer reads line by line: an HTML page's main content (through
     trafilatura, which drops navigation, footers and comments), else the text itself."""
     if not is_html(original_text):
@@ -47,7 +49,7 @@ def readable_text(original_text):
     return trafilatura.extract(original_text, include_comments=False, include_tables=True) or ""
 
 
-def parse_source(original_text):
+def parse_source(original_text: str) -> ParsedSource:
     text = readable_text(original_text)
     cleaning = clean(text)
     body, segments = assemble_body(cleaning.lines, cleaning.excluded, cleaning.transcript)
@@ -67,7 +69,9 @@ def parse_source(original_text):
     return parsed
 
 
-def rebuild_body(original_text, set_aside):
+def rebuild_body(
+    original_text: str, set_aside: Iterable[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
     """Body and segments again from the text, keeping out only the lines still set aside
     (used when an editor restores a line)."""
     text = readable_text(original_text)

@@ -1,6 +1,7 @@
 """From a file's bytes to trustworthy text, or a clear reason why not."""
 
 import codecs
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,11 +55,11 @@ class SourceText:
     had_crlf: bool
 
 
-def format_size(size):
+def format_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
-def read_bytes(path, max_bytes=MAX_BYTES):
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
     path = Path(path)
     try:
         if path.is_dir():
@@ -78,7 +79,7 @@ def read_bytes(path, max_bytes=MAX_BYTES):
         raise UnreadableSource(f"cannot be read: {error.strerror or error}") from error
 
 
-def decode(raw):
+def decode(raw: bytes) -> SourceText:
     """Decode `raw` to text with Unix line ends, or raise UnreadableSource."""
     if not raw.strip():
         raise UnreadableSource("empty file")
@@ -102,7 +103,7 @@ def decode(raw):
     return SourceText(text=text, encoding=encoding, had_bom=had_bom, had_crlf=had_crlf)
 
 
-def read_source_text(path, max_bytes=MAX_BYTES):
+def read_source_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> SourceText:
     return decode(read_bytes(path, max_bytes))
 
 

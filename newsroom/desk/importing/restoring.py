@@ -4,18 +4,27 @@ An editor's restoration is remembered on the source (`Source.restored_lines`) by
 so a re-import of a changed file puts the line back again while the file still has it.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from newsroom.desk.actions.sources import save_source
-from newsroom.desk.importing.parsing import readable_text, rebuild_body
+from newsroom.desk.importing.parsing import ParsedSource, readable_text, rebuild_body
 from newsroom.desk.models import Source
+
+if TYPE_CHECKING:
+    from newsroom.desk.models import Claim
 
 
 class NotSetAside(LookupError):
     """The source has no set-aside line with that number."""
 
 
-def restore_line(source, line_number, user=None):
+def restore_line(
+    source: Source, line_number: int, user: AbstractBaseUser | None = None
+) -> tuple[dict[str, Any], list["Claim"]]:
     """Return line `line_number` of the source's text to its place in the body, as a new
     revision, and re-anchor the quotes from the source. Returns (entry, flagged claims).
 
@@ -39,7 +48,9 @@ def restore_line(source, line_number, user=None):
     return entry, flagged
 
 
-def carry_restorations(parsed, original_text, restored_lines):
+def carry_restorations(
+    parsed: ParsedSource, original_text: str, restored_lines: Iterable[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
     """Apply an editor's earlier restorations to what the importer made of a new version
     of the text (`parsed`, updated in place) and return the restorations still held.
 

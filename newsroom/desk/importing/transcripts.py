@@ -7,6 +7,8 @@ evidence quoted from the body can be cited at 01:42.
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 TIMESTAMP = re.compile(r"^(?P<stamp>(?:\d{1,2}:)?[0-5]?\d:[0-5]\d)(?!:)\s*(?=\S)")
 
@@ -15,7 +17,21 @@ PARAGRAPH_CHARS = 600
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
 
 
-def parse_timestamp(stamp):
+class TimedLine(Protocol):
+    """A line as the cleaner splits it (newsroom.desk.importing.cleaning.Line, which this
+    module cannot import: the cleaner imports it)."""
+
+    @property
+    def content(self) -> str: ...
+
+    @property
+    def timestamp(self) -> str: ...
+
+    @property
+    def blank(self) -> bool: ...
+
+
+def parse_timestamp(stamp: str) -> int:
     """Seconds from the start for "01:42" or "1:02:03"."""
     seconds = 0
     for part in stamp.split(":"):
@@ -23,7 +39,7 @@ def parse_timestamp(stamp):
     return seconds
 
 
-def assemble_transcript(lines):
+def assemble_transcript(lines: Iterable[TimedLine]) -> tuple[str, list[dict[str, Any]]]:
     """Body and segments from kept transcript lines (blank lines are paragraph breaks)."""
     paragraphs, current, segments = [], [], []
     offset = 0
