@@ -38,6 +38,24 @@ class EvidenceDeskViewSet(SnippetViewSet):
     search_backend_name = None
     chooser_viewset_class = EvidenceDeskChooserViewSet
 
+    #: The desk's own views beside Wagtail's, as {name: (route, view class)}. Each is built
+    #: by construct_view, so it gets the viewset's model and permission policy, and every
+    #: view of the viewset is told its URL name as `<name>_url_name`.
+    extra_views: dict[str, tuple[str, type]] = {}
+
+    def get_common_view_kwargs(self, **kwargs):
+        url_names = {f"{name}_url_name": self.get_url_name(name) for name in self.extra_views}
+        return super().get_common_view_kwargs(**url_names, **kwargs)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            *(
+                path(route, self.construct_view(view_class), name=name)
+                for name, (route, view_class) in self.extra_views.items()
+            ),
+        ]
+
 
 class OutletViewSet(EvidenceDeskViewSet):
     model = Outlet
@@ -52,20 +70,7 @@ class OutletViewSet(EvidenceDeskViewSet):
     def get_queryset(self, request):
         return Outlet.objects.annotate(source_count=Count("sources"))
 
-    merge_view_class = MergeOutletView
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(merge_url_name=self.get_url_name("merge"), **kwargs)
-
-    @property
-    def merge_view(self):
-        return self.construct_view(self.merge_view_class)
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("merge/<int:pk>/", self.merge_view, name="merge"),
-        ]
+    extra_views = {"merge": ("merge/<int:pk>/", MergeOutletView)}
 
 
 class SourceViewSet(EvidenceDeskViewSet):
@@ -103,22 +108,9 @@ class SourceViewSet(EvidenceDeskViewSet):
     def get_queryset(self, request):
         return Source.objects.select_related("outlet")
 
-    restore_line_view_class = RestoreSetAsideLineView
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            restore_line_url_name=self.get_url_name("restore_line"), **kwargs
-        )
-
-    @property
-    def restore_line_view(self):
-        return self.construct_view(self.restore_line_view_class)
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("restore-line/<int:pk>/<int:line>/", self.restore_line_view, name="restore_line"),
-        ]
+    extra_views = {
+        "restore_line": ("restore-line/<int:pk>/<int:line>/", RestoreSetAsideLineView),
+    }
 
 
 class ClaimViewSet(EvidenceDeskViewSet):
@@ -148,30 +140,10 @@ class ClaimViewSet(EvidenceDeskViewSet):
             Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
         )
 
-    verify_view_class = VerifyClaimView
-    add_evidence_view_class = AddEvidenceView
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            verify_url_name=self.get_url_name("verify"),
-            add_evidence_url_name=self.get_url_name("add_evidence"),
-            **kwargs,
-        )
-
-    @property
-    def verify_view(self):
-        return self.construct_view(self.verify_view_class)
-
-    @property
-    def add_evidence_view(self):
-        return self.construct_view(self.add_evidence_view_class)
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("verify/<int:pk>/", self.verify_view, name="verify"),
-            path("add-evidence/<int:pk>/", self.add_evidence_view, name="add_evidence"),
-        ]
+    extra_views = {
+        "verify": ("verify/<int:pk>/", VerifyClaimView),
+        "add_evidence": ("add-evidence/<int:pk>/", AddEvidenceView),
+    }
 
 
 class EvidenceDeskGroup(SnippetViewSetGroup):
