@@ -12,4 +12,9 @@ class DeskConfig(AppConfig):
     verbose_name = "Evidence desk"
 
     def ready(self):
+        from django.core.checks import Tags, register
+
         from newsroom.desk import signal_handlers  # noqa: F401  (its receivers connect on import)
+        from newsroom.desk.checks import check_admin_base_url
+
+        register(check_admin_base_url, Tags.urls, deploy=True)

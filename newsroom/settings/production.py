@@ -7,6 +7,9 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address (https://news.example.org), which Wagtail's notification e-mails
+# link to. No local fallback here: unset, `check --deploy` fails (newsroom/desk/checks.py).
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="")
 
 STORAGES = {
     **STORAGES,

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-not-a-real-key-but-long-and-random-enough-0123456789",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "WAGTAILADMIN_BASE_URL": "https://news.example.org",
 }
 
 
@@ -127,6 +128,7 @@ def test_production_settings_turn_on_https_protections(production):
     assert production.DEBUG is False
     assert PRODUCTION_ENV["DJANGO_SECRET_KEY"] == production.SECRET_KEY
     assert production.ALLOWED_HOSTS == ["news.example.org"]
+    assert production.WAGTAILADMIN_BASE_URL == "https://news.example.org"
     assert production.SECURE_HSTS_SECONDS >= 31_536_000
     assert production.SECURE_HSTS_INCLUDE_SUBDOMAINS
     assert production.SECURE_SSL_REDIRECT
@@ -188,16 +190,19 @@ def test_production_responses_carry_hsts_and_secure_cookies(production, editor):
         assert session["secure"] and session["httponly"]
 
 
-def test_check_deploy_is_clean_with_the_production_settings():
+def check_deploy(**environment):
+    """`manage.py check --deploy` with the production settings, as `scripts/test` runs it."""
     env = {
         **os.environ,
         **PRODUCTION_ENV,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
         "DATABASE_URL": "sqlite:///:memory:",
+        **environment,
     }
     # The browser tests' conftest sets this for Playwright; a server never has it.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
+    env = {name: value for name, value in env.items() if value is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -205,5 +210,17 @@ def test_check_deploy_is_clean_with_the_production_settings():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_check_deploy_fails_without_the_sites_address():
+    # Unset, production has no local fallback: e-mails would link nowhere.
+    result = check_deploy(WAGTAILADMIN_BASE_URL=None)
+    assert result.returncode != 0
+    assert "newsroom.E001" in result.stderr
+    assert "WAGTAILADMIN_BASE_URL is not set" in result.stderr

@@ -1,0 +1,57 @@
+"""Deployment checks (`manage.py check --deploy`): the settings a live site must not leave at
+their local-development values."""
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error
+
+LOCAL_HOSTNAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_local(hostname):
+    """localhost, a loopback address (127.0.0.1, ::1) or "any address" (0.0.0.0, ::)."""
+    hostname = hostname.rstrip(".").lower()
+    if hostname in LOCAL_HOSTNAMES or hostname.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def base_url_problem(value):
+    """Why `value` is not a public http(s) address for the site, or None if it is."""
+    if not value:
+        return "is not set"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return f"is not a valid URL: {value!r}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"is not an absolute http(s) URL: {value!r}"
+    if is_local(parts.hostname):
+        return f"points to this machine, not the site: {value!r}"
+    return None
+
+
+def check_admin_base_url(app_configs, **kwargs):
+    """Wagtail's notification e-mails (and the evidence audit's links) are built on
+    WAGTAILADMIN_BASE_URL; a live site's must be its public address."""
+    problem = base_url_problem(getattr(settings, "WAGTAILADMIN_BASE_URL", None))
+    if problem is None:
+        return []
+    return [
+        Error(
+            f"WAGTAILADMIN_BASE_URL {problem}.",
+            hint=(
+                "Set the WAGTAILADMIN_BASE_URL environment variable to the site's public "
+                "address, scheme and any port included (https://news.example.org): e-mails "
+                "link to it."
+            ),
+            id="newsroom.E001",
+        )
+    ]
