@@ -105,3 +105,18 @@ def copied_seed(tmp_path):
 def committed(django_capture_on_commit_callbacks):
     """Run what is sent after commit (regeneration tasks, rechecks), as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def without_claim_review(db):
+    """No review workflow on claims: a change to a decided claim is then published at once
+    and reopens it, the rule for every path outside the admin's review (and for a site that
+    removed the workflow)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import WorkflowContentType
+
+    from newsroom.desk.models import Claim
+
+    WorkflowContentType.objects.filter(
+        content_type=ContentType.objects.get_for_model(Claim)
+    ).delete()

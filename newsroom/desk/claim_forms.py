@@ -25,9 +25,10 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
     a posted id of another claim's evidence is refused, not quietly turned into a copy, and
     an id that cannot exist (an evidence row's, a source's) is refused as a form error.
 
-    Publishing a change to the statement or evidence of a decided claim that live
-    explainers cite returns it to unverified on those pages: the editor must say why, in a
-    correction note readers see."""
+    A change to the statement or evidence of a decided claim waits in Claim review (see
+    ClaimEditView), so readers keep the decided version. Only where no review workflow is
+    set up does publishing it return the claim to unverified on the live explainers citing
+    it: the editor must then say why, in a correction note readers see."""
 
     correction_note = forms.CharField(
         required=False,
@@ -56,7 +57,7 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
         claim = self.instance
         if not (claim.pk and self.data.get("action-publish")):
             return False
-        if claim.status not in Claim.DECIDED or not claim.live:
+        if claim.status not in Claim.DECIDED or not claim.live or claim.get_workflow():
             return False
         if not ("statement" in self.changed_data or formset.has_changed()):
             return False

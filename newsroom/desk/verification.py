@@ -18,12 +18,13 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, log
 
-from newsroom.desk.models import Claim, Evidence, Verification
+from newsroom.desk.models import Claim, Evidence, Verification, approver_of_change
 from newsroom.desk.signals import claim_status_changed
 
 SETTABLE = (*Claim.DECIDED, Claim.Status.UNVERIFIED)
@@ -39,6 +40,14 @@ LOG_ACTIONS = {
         "Claim needs re-check",
     ),
 }
+
+# A verifier approving, in Claim review, a change to a decided claim: the decision stands on
+# the new words. Logged beside Wagtail's own record of the approval and the publication.
+CHANGE_APPROVED = (
+    "newsroom.claim.change_approved",
+    "Approve change to a decided claim",
+    "Change approved; decision kept on the new wording",
+)
 
 
 class VerificationError(Exception):
@@ -86,7 +95,12 @@ def verification_problems(
         return problems
     if four_eyes():
         problems += _four_eyes_problems(claim, user)
-    if claim.has_unpublished_changes:
+    if claim.workflow_in_progress:
+        problems.append(
+            "A change to this claim is waiting in Claim review: approve it or request "
+            "changes first, so what you decide on is what readers will see."
+        )
+    elif claim.has_unpublished_changes:
         problems.append(
             "This claim has unpublished changes: publish or discard them first, "
             "so what you decide on is what readers see."
@@ -111,6 +125,34 @@ def _four_eyes_problems(claim, user):
             "(the four-eyes rule)."
         ]
     return []
+
+
+def four_eyes_problems(claim: Claim, user: AbstractBaseUser) -> list[str]:
+    """Why the four-eyes rule stops `user` deciding `claim` (they wrote it, or edited it
+    since its last decision), as the sentences verification_problems() would give; [] if
+    it does not, or if the rule is off. For telling a verifier before they decide."""
+    if not four_eyes():
+        return []
+    return _four_eyes_problems(claim, user)
+
+
+def eligible_verifiers(claim: Claim, limit: int = 5) -> list[AbstractBaseUser]:
+    """Up to `limit` active users, by username, whom the four-eyes rule lets decide
+    `claim`: they hold newsroom.verify_claim (superusers included), did not write it and
+    have not edited it since its last decision. Who to ask when you may not decide."""
+    User = get_user_model()
+    candidates = (
+        User.objects.with_perm("newsroom.verify_claim", is_active=True)
+        .exclude(pk=claim.created_by_id)
+        .order_by(User.USERNAME_FIELD)
+    )
+    eligible = []
+    for candidate in candidates.iterator():
+        if len(eligible) >= limit:
+            break
+        if not _four_eyes_problems(claim, candidate):
+            eligible.append(candidate)
+    return eligible
 
 
 def edited_since_last_decision(claim: Claim, user: AbstractBaseUser) -> bool:
@@ -252,7 +294,7 @@ def _stale_form_problem(claim, seen_version):
     )
 
 
-def _record(claim, user, status, note, single_source):
+def _record(claim, user, status, note, single_source, action=None):
     deciding = status in Claim.DECIDED
     previous = claim.status
     claim.status = status
@@ -271,7 +313,7 @@ def _record(claim, user, status, note, single_source):
     )
     log(
         instance=claim,
-        action=LOG_ACTIONS[status][0],
+        action=action or LOG_ACTIONS[status][0],
         user=user,
         data={"status": status, "note": note, "single_source": single_source},
     )
@@ -295,15 +337,26 @@ def _copy_decision(source, target):
 def reopen_if_changed(claim: Claim, note: str = "") -> bool:
     """Return a decided claim to unverified when its statement or evidence no longer match
     what the decision rested on. Called after every full Claim.save() (through
-    actions.claims.claim_saved), the one place content changes."""
+    actions.claims.claim_saved), the one place content changes. The one exception is a
+    change a verifier approves in Claim review: that approval is the decision on the new
+    words (approve_change), and a change the rules refuse is not published at all."""
     if claim.status == Claim.Status.UNVERIFIED:
         return False
     with transaction.atomic():
-        current = Claim.objects.select_for_update().prefetch_related("evidence").get(pk=claim.pk)
+        current = (
+            Claim.objects.select_for_update()
+            .prefetch_related("evidence__source__outlet")
+            .get(pk=claim.pk)
+        )
         decision = current.verifications.order_by("-pk").first()
         if current.status == Claim.Status.UNVERIFIED or not decision or not decision.fingerprint:
             return False
         if current.evidence_fingerprint() == decision.fingerprint:
+            return False
+        approver = approver_of_change(current.pk)
+        if approver is not None and current.is_decided:
+            approve_change(current, approver)
+            _copy_decision(current, claim)
             return False
         note = note or (
             "Its statement or evidence changed after it was marked "
@@ -312,6 +365,39 @@ def reopen_if_changed(claim: Claim, note: str = "") -> bool:
         _record(current, get_active_log_context().user, Claim.Status.UNVERIFIED, note, False)
     _copy_decision(current, claim)
     return True
+
+
+def approval_problems(claim: Claim, user: AbstractBaseUser) -> list[str]:
+    """Why `user` may not approve, as the claim's decision, the words and quotes the claim
+    now has (its change in Claim review, being published); [] if they may. The decision's
+    own rules apply to the new words: four eyes, anchored quotes, corroboration."""
+    if not user.has_perm("newsroom.verify_claim"):
+        return ["Only a verifier can approve a change to a decided claim."]
+    problems = _four_eyes_problems(claim, user) if four_eyes() else []
+    for row in claim.evidence.all():
+        if not row.reanchor(row.source.body):
+            problems.append(
+                f"The quote “{row.quote[:80]}” from “{row.source.title}” is not in its "
+                "source word for word."
+            )
+    problems += _status_problems(claim, claim.status, claim.verification_note, claim.single_source)
+    return problems
+
+
+def approve_change(claim: Claim, user: AbstractBaseUser) -> None:
+    """Record `user`'s approval of the claim's new words as its decision, keeping its status
+    and note, on the row locked by the caller; raise VerificationError (undoing the
+    approval and the publication with it) if the rules refuse it."""
+    problems = approval_problems(claim, user)
+    if problems:
+        label = claim.get_status_display().lower()
+        raise VerificationError(
+            [f"This change cannot be approved as the decision on this claim ({label}):", *problems]
+        )
+    single_source = bool(
+        claim.single_source and claim.corroboration().supporting_outlets < min_outlets()
+    )
+    _record(claim, user, claim.status, claim.verification_note, single_source, CHANGE_APPROVED[0])
 
 
 def flag_for_recheck(claim_id: int, note: str, user: AbstractBaseUser | None = None) -> Claim:

@@ -18,13 +18,16 @@ from newsroom.desk.filters import ClaimFilterSet, OutletFilterSet, SourceFilterS
 from newsroom.desk.forms import SourceForm
 from newsroom.desk.ids import BulkActionIdsChecked
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
-from newsroom.desk.verification import LOG_ACTIONS
+from newsroom.desk.panels import ClaimReadersPanel
+from newsroom.desk.verification import CHANGE_APPROVED, LOG_ACTIONS
 from newsroom.desk.views.choosers import EvidenceDeskChooserViewSet
 from newsroom.desk.views.claims import (
     AddEvidenceView,
+    AuthorColumn,
     ClaimEditView,
     ClaimInspectView,
     ClaimUnpublishView,
+    ClaimWorkflowActionView,
     VerifyClaimView,
     corroboration_columns,
 )
@@ -115,14 +118,14 @@ class SourceViewSet(EvidenceDeskViewSet):
 
 class ClaimViewSet(EvidenceDeskViewSet):
     model = Claim
-    edit_handler = ObjectList(Claim.panels, base_form_class=ClaimForm)
+    edit_handler = ObjectList([ClaimReadersPanel(), *Claim.panels], base_form_class=ClaimForm)
     icon = "tick-inverse"
     menu_order = 200
     list_display = [
         "statement",
         Column("status", label="Status", accessor="get_status_display"),
         *corroboration_columns(),
-        Column("created_by", label="Author"),
+        AuthorColumn("created_by", label="Author"),
         # When the claim last changed: its latest revision (Wagtail joins it into the
         # list's query as _updated_at, so the column costs no query per row).
         UpdatedAtColumn(),
@@ -134,6 +137,7 @@ class ClaimViewSet(EvidenceDeskViewSet):
     inspect_view_class = ClaimInspectView
     edit_view_class = ClaimEditView
     unpublish_view_class = ClaimUnpublishView
+    workflow_action_view_class = ClaimWorkflowActionView
 
     def get_queryset(self, request):
         return Claim.objects.select_related("created_by").prefetch_related(
@@ -177,6 +181,7 @@ def record_claim_author(request, instance):
 def register_verification_actions(actions):
     for action, label, message in LOG_ACTIONS.values():
         actions.register_action(action, label, message)
+    actions.register_action(*CHANGE_APPROVED)
     actions.register_action(MERGED, "Merge outlets", "Outlets merged")
 
 

@@ -1,6 +1,7 @@
 """The integrity rules hold after any sequence of desk operations: a Hypothesis state machine
 imports, re-imports, reverts, edits, merges and renames, adds evidence, verifies, publishes
-by every path, withdraws and deletes, and after every step the evidence audit finds nothing.
+by every path, rewords claims (a decided one through Claim review, approved or sent back),
+withdraws and deletes, and after every step the evidence audit finds nothing.
 
 Each operation goes the way an editor's does: through the admin, the import command or the
 services they call. Readers visit the live explainers after each step, so the audit also
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -40,6 +42,7 @@ from tests.factories import (
     snippet_url,
     source_form_data,
 )
+from tests.newsroom.test_verification_edits import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -270,10 +273,15 @@ class DeskMachine(RuleBasedStateMachine):
         url = snippet_url("claim", "add_evidence", claim.pk)
         payload = {"source": source.pk, "quote": quote, "stance": stance}
         before = cited_in_latest_revision(claim)
+        in_review = claim.workflow_in_progress
         response = logged_in_client(self.editor).post(url, payload)
         # Added or refused, the view goes back to the claim: only its message tells which.
         assert_redirected(response, snippet_url("claim", "inspect", claim.pk))
-        if (source.pk, quote) in before:
+        if in_review:
+            # A change in Claim review is locked to all but its reviewers.
+            assert "This claim is locked." in " ".join(errors_flashed(response))
+            assert cited_in_latest_revision(claim) == before
+        elif (source.pk, quote) in before:
             assert "The claim already cites this quote." in " ".join(errors_flashed(response))
             assert cited_in_latest_revision(claim) == before
         else:
@@ -289,6 +297,56 @@ class DeskMachine(RuleBasedStateMachine):
             verify_claim(
                 claim, self.verifier, Claim.Status.VERIFIED, "Checked.", single_source=single
             )
+
+    @rule(data=st.data(), words=st.sampled_from(["(as reported)", "(the Kremlin's words)"]))
+    def reword_claim(self, data, words):
+        """An editor rewords a live claim in the admin: a decided claim's change waits in
+        Claim review, and readers keep the decided words; any other is published."""
+        claim = self.a_claim(data, live=True, has_unpublished_changes=False)
+        if claim is None or claim.workflow_in_progress:
+            return
+        statement = f"{claim.statement} {words}"[:600]
+        payload = edit_data(claim, statement=statement)
+        response = logged_in_client(self.editor).post(
+            snippet_url("claim", "edit", claim.pk), payload
+        )
+        after = Claim.objects.get(pk=claim.pk)
+        if response.status_code == 200:
+            # Refused, as a quote no longer in its source is: nothing changes.
+            assert any(response.context["form"].formsets["evidence"].errors)
+            assert after.statement == claim.statement and not after.workflow_in_progress
+            return
+        assert response.status_code == 302
+        if claim.is_decided:
+            assert (after.statement, after.status) == (claim.statement, claim.status)
+            assert after.workflow_in_progress
+            assert after.get_latest_revision_as_object().statement == statement
+        else:
+            assert after.statement == statement and not after.workflow_in_progress
+
+    @rule(data=st.data(), approving=st.booleans())
+    def review_claim_change(self, data, approving):
+        """A verifier approves a change in Claim review (published, and decided again on the
+        new words, unless the rules refuse it) or sends it back (readers keep theirs)."""
+        claims = [claim for claim in Claim.objects.order_by("pk") if claim.workflow_in_progress]
+        if not claims:
+            return
+        claim = data.draw(st.sampled_from(claims))
+        proposed = claim.get_latest_revision_as_object()
+        task_state = claim.current_workflow_state.current_task_state
+        action = "approve" if approving else "reject"
+        url = reverse(
+            "wagtailsnippets_newsroom_claim:workflow_action",
+            args=[claim.pk, action, task_state.pk],
+        )
+        response = logged_in_client(self.verifier).post(url, {"comment": "Reviewed."})
+        assert_redirected(response, snippet_url("claim", "edit", claim.pk))
+        after = Claim.objects.get(pk=claim.pk)
+        if approving and not errors_flashed(response):
+            assert after.statement == proposed.statement and not after.workflow_in_progress
+            assert after.status == claim.status and after.verified_by == self.verifier
+        else:
+            assert (after.statement, after.status) == (claim.statement, claim.status)
 
     @rule(data=st.data())
     def withdraw_claim(self, data):
@@ -338,6 +396,9 @@ class DeskMachine(RuleBasedStateMachine):
             assert self.reader.get(page.url).status_code == 200
         findings = [finding.line() for finding in all_findings()]
         assert findings == []
+        # A decided claim says and cites exactly what its latest decision rested on.
+        for claim in Claim.objects.filter(status__in=Claim.DECIDED).prefetch_related("evidence"):
+            assert claim.verifications.first().fingerprint == claim.evidence_fingerprint()
 
 
 def publish(machine, path, page, cited, labelled):

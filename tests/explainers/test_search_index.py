@@ -46,6 +46,7 @@ def explainer(zeppelin_claim):
     )
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_a_reworded_claim_finds_the_page_by_its_new_words_once_published(
     client, editor_client, explainer, zeppelin_claim
 ):

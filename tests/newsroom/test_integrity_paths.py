@@ -308,6 +308,7 @@ def test_a_verifier_cannot_verify_wording_published_after_the_form_opened(
     assert claim.statement == "Putin has agreed to meet Macron."
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_editing_a_quotes_reader_note_reopens_a_verified_claim(editor, verifier, editor_client):
     from tests.newsroom.test_verification_edits import edit_data
 
@@ -321,6 +322,7 @@ def test_editing_a_quotes_reader_note_reopens_a_verified_claim(editor, verifier,
     assert claim.evidence.filter(note="Peskov later denied this.").exists()
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_changing_a_cited_verified_claim_needs_a_correction_note_for_readers(
     editor, verifier, editor_client
 ):
@@ -434,6 +436,7 @@ def test_publishing_a_revision_saved_before_its_source_changed_anchors_its_quote
     assert not Evidence.objects.get(claim=claim).is_anchored
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_one_click_evidence_on_a_cited_decided_claim_waits_for_a_correction_note(
     editor, verifier, editor_client
 ):
@@ -456,6 +459,7 @@ def test_one_click_evidence_on_a_cited_decided_claim_waits_for_a_correction_note
     assert not Correction.objects.filter(page=page).exists()
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_one_click_evidence_on_an_uncited_claim_is_published(editor, verifier, editor_client):
     claim, _first, _second = claim_on_two_outlets(editor, verifier)
     third = SourceFactory(body=f"Reuters: {SAID}.", original_text=f"Reuters: {SAID}.")

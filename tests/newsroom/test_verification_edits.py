@@ -71,6 +71,7 @@ def test_republishing_unchanged_keeps_the_claim_verified(editor_client, verified
     assert verified_claim.status == Claim.Status.VERIFIED
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_changing_the_statement_returns_a_verified_claim_to_unverified(
     editor_client, editor, verified_claim
 ):
@@ -88,6 +89,7 @@ def test_changing_the_statement_returns_a_verified_claim_to_unverified(
     assert ModelLogEntry.objects.filter(action="newsroom.claim.reopened", user=editor).exists()
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_changing_a_stance_returns_a_verified_claim_to_unverified(editor_client, verified_claim):
     data = edit_data(verified_claim, rows_changed={0: {"stance": "context"}})
     assert_edited(editor_client.post(claim_url("edit", verified_claim), data), verified_claim)
@@ -95,6 +97,7 @@ def test_changing_a_stance_returns_a_verified_claim_to_unverified(editor_client,
     assert verified_claim.status == Claim.Status.UNVERIFIED
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_removing_evidence_returns_a_verified_claim_to_unverified(editor_client, verified_claim):
     data = edit_data(verified_claim, rows_changed={1: {"DELETE": "1"}})
     assert_edited(editor_client.post(claim_url("edit", verified_claim), data), verified_claim)
@@ -168,6 +171,7 @@ def test_one_click_evidence_adds_an_anchored_quote_as_a_new_revision(editor_clie
     assert not claim.has_unpublished_changes
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_one_click_evidence_on_a_verified_claim_reopens_it(editor_client, verified_claim):
     add_evidence(editor_client, verified_claim, source=SourceFactory().pk)
     verified_claim.refresh_from_db()

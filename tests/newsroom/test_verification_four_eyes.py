@@ -86,6 +86,7 @@ def test_a_verifier_whose_draft_someone_else_published_cannot_verify(
     assert_refused(response, published_claim)
 
 
+@pytest.mark.usefixtures("without_claim_review")
 def test_editing_a_decided_claim_bars_the_editor_from_deciding_it_again(
     verifier_client, second_verifier_client, editor
 ):

@@ -28,8 +28,10 @@ from tests.factories import (
     UserFactory,
     admin_login_url,
     cited_claim_block,
+    claim_with_evidence,
     explainer_page,
     snippet_url,
+    verified,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +67,7 @@ class Desk:
     spare_outlet: Outlet
     spare_claim: Claim
     review_page: object
+    review_claim: Claim
     author: object
 
     @property
@@ -105,8 +108,25 @@ def make_desk(author):
         spare_outlet=Outlet.objects.create(name="Nobody's outlet"),
         spare_claim=spare_claim,
         review_page=review_page,
+        review_claim=claim_in_review(author),
         author=author,
     )
+
+
+def claim_in_review(author):
+    """A verified claim whose author has submitted a change to it to Claim review."""
+    claim = claim_with_evidence(author, stances=("supports", "supports"))
+    claim.save_revision(user=author).publish()
+    verified(claim, UserFactory(groups=["Verifiers"]))
+    claim.refresh_from_db()
+    claim.statement += " (reworded)"
+    claim.save_revision(user=author)
+    claim.get_workflow().start(claim, author)
+    return claim
+
+
+def claim_task_state(desk):
+    return desk.review_claim.current_workflow_state.current_task_state
 
 
 def chooser(model, action, *args):
@@ -527,6 +547,54 @@ ADMIN_ROWS = [
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
     ),
     *snippet_rows("claim", lambda d: d.claim),
+    # A change to a decided claim waits in Claim review: anyone in the desk may follow it,
+    # only a verifier may act on it.
+    (
+        "claim:workflow_history",
+        "get",
+        lambda d: snippet_url("claim", "workflow_history", d.review_claim.pk),
+        DESK,
+    ),
+    (
+        "claim:workflow_history_detail",
+        "get",
+        lambda d: snippet_url(
+            "claim",
+            "workflow_history_detail",
+            d.review_claim.pk,
+            d.review_claim.current_workflow_state.pk,
+        ),
+        DESK,
+    ),
+    (
+        "claim:collect_workflow_action_data",
+        "get",
+        lambda d: snippet_url(
+            "claim",
+            "collect_workflow_action_data",
+            d.review_claim.pk,
+            "approve",
+            claim_task_state(d).pk,
+        ),
+        VERIFIERS,
+    ),
+    (
+        "claim:confirm_workflow_cancellation",
+        "get",
+        lambda d: snippet_url("claim", "confirm_workflow_cancellation", d.review_claim.pk),
+        DESK,
+    ),
+    (
+        "claim:workflow_action (post, approve)",
+        "post",
+        lambda d: (
+            snippet_url(
+                "claim", "workflow_action", d.review_claim.pk, "approve", claim_task_state(d).pk
+            ),
+            {"comment": ""},
+        ),
+        verifier_action(To(lambda d: snippet_url("claim", "edit", d.review_claim.pk))),
+    ),
     *revision_rows("claim", lambda d: d.claim),
     ("claim:copy", "get", lambda d: snippet_url("claim", "copy", d.claim.pk), DESK),
     ("claim:unpublish", "get", lambda d: snippet_url("claim", "unpublish", d.claim.pk), DESK),

@@ -85,15 +85,17 @@ def reanchor_claim(claim: Claim) -> None:
 class AddEvidence:
     """Cite a quote in a claim, in one click, as a new revision of it. The revision is
     published at once when the claim is live with no other change pending and the user may
-    publish it, except when that would take a decided claim live explainers cite back to
-    unverified: readers are owed a correction note, written on the edit form, so it stays
-    a draft."""
+    publish it. A new quote in a decided claim is a change to what its decision rests on:
+    it is submitted to Claim review (readers keep the decided version until a verifier
+    approves it), or, where no review workflow is set up and live explainers cite it, stays
+    a draft, since readers are owed a correction note written on the edit form."""
 
     permissions = policy_registry.get_by_type(Claim)
 
     def __init__(self, claim: Claim, user: AbstractBaseUser, evidence: Evidence):
         self.claim, self.user, self.evidence = claim, user, evidence
         self.held_for_note = False
+        self.sent_to_review = False
 
     @classmethod
     def check_permission(cls, claim: Claim, user: AbstractBaseUser) -> None:
@@ -120,7 +122,10 @@ class AddEvidence:
             return False
         if not self.permissions.user_has_permission_for_instance(self.user, "publish", claim):
             return False
-        self.held_for_note = claim.status in Claim.DECIDED and bool(live_citations([claim.pk]))
+        if claim.is_decided and claim.get_workflow():
+            self.sent_to_review = True
+            return False
+        self.held_for_note = claim.is_decided and bool(live_citations([claim.pk]))
         return not self.held_for_note
 
     def execute(self) -> bool:
@@ -133,6 +138,8 @@ class AddEvidence:
             revision = self.draft.save_revision(user=self.user, log_action=True)
             if publish:
                 revision.publish(user=self.user)
+            elif self.sent_to_review and not self.claim.workflow_in_progress:
+                self.claim.get_workflow().start(self.claim, self.user)
         return publish
 
 

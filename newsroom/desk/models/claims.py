@@ -1,16 +1,24 @@
+import contextvars
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.html import format_html
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from newsroom.desk.anchoring import Anchor, anchor_quote, closest_passage, refusal_message
@@ -58,9 +66,13 @@ class ClaimTag(TaggedItemBase):
     )
 
 
-class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+class Claim(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
     """A short factual statement an explainer makes. Readers see its status and the
-    quotes behind it; only a verifier can mark it verified, and only when the evidence holds."""
+    quotes behind it; only a verifier can mark it verified, and only when the evidence holds.
+    A change to the words or quotes of a decided claim goes through the Claim review
+    workflow: readers keep the decided version until a verifier approves the change."""
 
     class Status(models.TextChoices):
         UNVERIFIED = "unverified", "Unverified"
@@ -140,6 +152,17 @@ class Claim(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Cluste
 
     def __str__(self):
         return self.statement if len(self.statement) <= 80 else self.statement[:79] + "…"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in self.DECIDED
+
+    @property
+    def verifier_note(self) -> str:
+        """The note readers see as the verifier's words: only that of a standing decision.
+        The desk's own notes (why a claim was reopened or needs a re-check) are not a
+        verifier's, and are not shown as one."""
+        return self.verification_note if self.is_decided and self.verified_by_id else ""
 
     def with_content_json(self, content):
         claim = super().with_content_json(content)
@@ -335,6 +358,41 @@ class Evidence(Orderable):
         if self.start_offset is None:
             return ""
         return self.source.body[self.start_offset : self.end_offset]
+
+
+_approving = contextvars.ContextVar("claim_change_approver", default=None)
+
+
+def approver_of_change(claim_id: int):
+    """The verifier whose approval in Claim review is publishing this claim's change right
+    now, or None: the one publication that records a decision instead of reopening it."""
+    approving = _approving.get()
+    if approving is None or approving[0] != str(claim_id):
+        return None
+    return approving[1]
+
+
+class ClaimReviewTask(AbstractGroupApprovalTask):
+    """Wagtail's group approval for a change to a claim. Approving publishes the change, and
+    for a decided claim records the verifier's decision on the new words, under the same
+    rules as a decision (newsroom.desk.verification): a refusal undoes the approval whole."""
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        token = _approving.set((str(task_state.workflow_state.object_id), user))
+        try:
+            with transaction.atomic():
+                return super().on_action(task_state, user, action_name, **kwargs)
+        finally:
+            _approving.reset(token)
+
+    @classmethod
+    def get_description(cls):
+        return "Verifiers approve a change to a claim; for a decided claim, that is its decision."
+
+    class Meta:
+        verbose_name = "Claim review task"
 
 
 class Verification(models.Model):

@@ -14,8 +14,9 @@ from wagtail.admin.ui.side_panels import BaseSidePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, UnpublishView
+from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.models import WorkflowState
+from wagtail.snippets.views.snippets import EditView, UnpublishView, WorkflowActionView
 
 from newsroom.desk import verification
 from newsroom.desk.actions.claims import (
@@ -61,6 +62,13 @@ class ClaimURLsMixin:
             Button("Verify, dispute or mark false", url=url, icon_name="tick-inverse", priority=5)
         ]
 
+    def verify_header_buttons(self, claim):
+        """The header's own "Verify…" button, beside the "…" menu, for a user who may verify."""
+        url = self.verify_url(claim)
+        if not url:
+            return []
+        return [HeaderButton("Verify…", url=url, icon_name="tick-inverse", priority=5)]
+
 
 class EvidenceSidePanel(BaseSidePanel):
     """The claim's status, corroboration and each quote marked in its source's text, beside
@@ -105,9 +113,59 @@ class ClaimEditView(ClaimURLsMixin, EditView):
     way to verify and to the suggestions in the header. The editor's correction note goes
     with the change to readers' pages, as the reason of any status change it causes."""
 
+    sent_to_review = False
+
+    def post(self, request, *args, **kwargs):
+        if self.action == "workflow-action":
+            return self.review_action()
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         with correction_note(form.cleaned_data.get("correction_note", "")):
             return super().form_valid(form)
+
+    def review_action(self):
+        """A reviewer's approval or request for changes, from the form's footer, decides on
+        the change as submitted: the form is not saved, so a reviewer never becomes an
+        editor of what they approve (which four eyes would then refuse)."""
+        claim = self.object
+        try:
+            self.workflow_action_action()
+        except verification.VerificationError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_edit_url())
+        messages.success(self.request, review_message(self.workflow_action, claim))
+        return redirect(self.get_edit_url())
+
+    def change_awaits_review(self) -> bool:
+        """Whether this publication changes the words or quotes of a decided claim, which
+        then wait in Claim review instead of going to readers."""
+        live = Claim.objects.prefetch_related("evidence").get(pk=self.object.pk)
+        if not (live.live and live.is_decided and self.workflow):
+            return False
+        proposed = self.new_revision.as_object()
+        return proposed.evidence_fingerprint() != live.evidence_fingerprint()
+
+    def publish_action(self):
+        if not self.change_awaits_review():
+            return super().publish_action()
+        state = self.workflow_state
+        if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            state.resume(self.request.user)
+        elif not self.object.workflow_in_progress:
+            self.workflow.start(self.object, self.request.user)
+        self.sent_to_review = True
+        return None
+
+    def get_success_message(self, instance=None):
+        if not self.sent_to_review:
+            return super().get_success_message(instance)
+        live = Claim.objects.get(pk=self.object.pk)
+        status = live.get_status_display().lower()
+        return (
+            f"Your change to “{live}” is submitted to Claim review. Readers keep seeing the "
+            f"{status} version until a verifier approves it."
+        )
 
     def get_side_panels(self):
         side_panels = super().get_side_panels()
@@ -123,6 +181,10 @@ class ClaimEditView(ClaimURLsMixin, EditView):
         return side_panels
 
     @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, *self.verify_header_buttons(self.object)]
+
+    @cached_property
     def header_more_buttons(self):
         return [
             *super().header_more_buttons,
@@ -136,6 +198,34 @@ class ClaimEditView(ClaimURLsMixin, EditView):
         ]
 
 
+def review_message(action: str, claim: Claim) -> str:
+    if action == "approve":
+        claim.refresh_from_db()
+        return (
+            f"Change to “{claim}” approved and published: readers see it now, "
+            f"{claim.get_status_display().lower()}."
+        )
+    return f"Changes requested on “{claim}”: readers keep seeing the version they see now."
+
+
+class ClaimWorkflowActionView(WorkflowActionView):
+    """Wagtail's workflow action (approve, request changes), telling the reviewer when the
+    rules refuse an approval as the claim's decision; nothing is approved then."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            response = super().post(request, *args, **kwargs)
+        except verification.VerificationError as error:
+            messages.error(request, str(error))
+            if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                return self.render_modal_json(
+                    request, {"step": "success", "redirect": self.redirect_url}
+                )
+            return redirect(self.redirect_url)
+        messages.success(request, review_message(self.action_name, self.object))
+        return response
+
+
 class ClaimInspectView(ClaimURLsMixin, InspectView):
     """A claim as a verifier checks it: status and corroboration, each quote marked in its
     source's text, the decision history, and passages from other sources worth citing."""
@@ -145,6 +235,10 @@ class ClaimInspectView(ClaimURLsMixin, InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(claim_with_evidence(), pk=self.pk)
+
+    @cached_property
+    def header_buttons(self):
+        return [*super().header_buttons, *self.verify_header_buttons(self.object)]
 
     @cached_property
     def header_more_buttons(self):
@@ -201,6 +295,9 @@ class VerifyClaimView(DeskObjectView, WagtailAdminTemplateMixin, FormView):
             "seen_version": verification.verification_version(self.claim),
         }
 
+    #: How many of the verifiers who may decide instead the four-eyes banner names.
+    named_verifiers = 5
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
@@ -208,8 +305,23 @@ class VerifyClaimView(DeskObjectView, WagtailAdminTemplateMixin, FormView):
             corroboration=self.claim.corroboration(),
             evidence_rows=list(self.claim.evidence.all()),
             min_outlets=verification.min_outlets(),
+            **self.four_eyes_context(),
         )
         return context
+
+    def four_eyes_context(self):
+        """What the four-eyes banner says on opening the form, before anyone decides: why
+        this user may not decide the claim, and who may instead. The rule is still applied
+        when the form is sent (verify_claim), whatever the page showed."""
+        problems = verification.four_eyes_problems(self.claim, self.request.user)
+        if not problems:
+            return {"four_eyes_problems": [], "other_verifiers": [], "more_verifiers": False}
+        others = verification.eligible_verifiers(self.claim, limit=self.named_verifiers + 1)
+        return {
+            "four_eyes_problems": problems,
+            "other_verifiers": [display_name(user) for user in others[: self.named_verifiers]],
+            "more_verifiers": len(others) > self.named_verifiers,
+        }
 
     def form_valid(self, form):
         try:
@@ -268,6 +380,12 @@ class AddEvidenceView(DeskObjectView, View):
             return redirect(inspect_url)
         if published:
             messages.success(request, "Quote added to the claim.")
+        elif action.sent_to_review:
+            messages.success(
+                request,
+                "Quote added and submitted to Claim review: readers keep seeing the "
+                f"{claim.get_status_display().lower()} version until a verifier approves it.",
+            )
         elif action.held_for_note:
             messages.success(
                 request,
@@ -290,6 +408,30 @@ class AddEvidenceView(DeskObjectView, View):
         if not quote:
             raise ValidationError("The quote is empty.")
         return Evidence(source=source, quote=quote, stance=stance)
+
+
+def display_name(user):
+    """A user as the desk names them to colleagues: "Full Name (username)", or the username."""
+    full_name = user.get_full_name().strip()
+    username = user.get_username()
+    return f"{full_name} ({username})" if full_name else username
+
+
+class AuthorColumn(Column):
+    """A list column naming the claim's author, with a "You" badge on the request user's
+    own claims (the ones the four-eyes rule lets someone else decide)."""
+
+    cell_template_name = "newsroom/admin/includes/author_cell.html"
+
+    def __init__(self, name="created_by", label="Author", **kwargs):
+        super().__init__(name, label=label, **kwargs)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = context.get("request")
+        context["author"] = author = context["raw_value"]
+        context["is_you"] = bool(author and request and author.pk == request.user.pk)
+        return context
 
 
 def corroboration_columns():
