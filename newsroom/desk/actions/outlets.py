@@ -27,9 +27,15 @@ def touch_sources(outlet_ids: Iterable[int]) -> None:
 
 class EditOutlet(EditAction):
     """Wagtail's edit action for outlets (the admin's edit view takes it from the action
-    registry), refreshing what readers see of the outlet's sources."""
+    registry), refreshing what readers see of the outlet's sources. A renamed outlet keeps
+    its old name as an alias, as a merged one does, so a re-import that still names it by
+    its old name finds it instead of making a second outlet."""
 
     def _save_instance(self) -> None:
+        previous = Outlet.objects.filter(pk=self.instance.pk).values_list("name", flat=True)
+        old_name = previous.first()
+        if old_name and old_name != self.instance.name:
+            self.instance.add_aliases(old_name)
         super()._save_instance()
         touch_sources([self.instance.pk])
 
