@@ -73,13 +73,54 @@ def chromium():
         browser.close()
 
 
+class InFlight:
+    """Counts a browser context's requests still waiting for their answer.
+
+    A page's scripts may still be asking the live server for something when a test ends.
+    The server thread can then hold a read lock inside its transaction while the
+    teardown's TRUNCATE waits for it, and PostgreSQL breaks the deadlock by failing the
+    flush. Closing only once every answer has arrived avoids that."""
+
+    def __init__(self, context):
+        self.pending = set()
+        context.on("request", self.started)
+        context.on("requestfinished", self.ended)
+        context.on("requestfailed", self.ended)
+
+    def started(self, request):
+        self.pending.add(request)
+
+    def ended(self, request):
+        self.pending.discard(request)
+
+    def settle(self, page, timeout_ms=10_000):
+        waited = 0
+        while self.pending and waited < timeout_ms and not page.is_closed():
+            page.wait_for_timeout(50)
+            waited += 50
+
+
+def close_settled(context, page):
+    """Close a context after its requests have had their answers (see InFlight)."""
+    in_flight = getattr(context, "_newsroom_in_flight", None)
+    if in_flight is not None and not page.is_closed():
+        in_flight.settle(page)
+    context.close()
+
+
+def open_context(chromium, **options):
+    context = chromium.new_context(**options)
+    context._newsroom_in_flight = InFlight(context)
+    return context
+
+
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = open_context(chromium, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    close_settled(context, page)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from explainers.models import Correction
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, close_settled, open_context
 
 # serialized_rollback restores what the data migrations made (groups, pages) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,7 +46,7 @@ def test_reader_finds_the_corrections_and_they_are_accessible(page, corrected_de
 
 
 def test_the_corrections_show_without_javascript(chromium, corrected_demo):
-    context = chromium.new_context(java_script_enabled=False)
+    context = open_context(chromium, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(corrected_demo)
@@ -54,4 +54,4 @@ def test_the_corrections_show_without_javascript(chromium, corrected_demo):
         assert section.is_visible()
         assert NOTE in section.get_by_role("listitem").first.inner_text()
     finally:
-        context.close()
+        close_settled(context, page)

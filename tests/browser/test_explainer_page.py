@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, close_settled, open_context
 
 # serialized_rollback restores what the data migrations made (groups, pages) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -88,13 +88,13 @@ class TestOnAPhone:
     @pytest.fixture
     def page(self, chromium):
         """A phone's page: the `screenshot` fixture takes this one for tests in this class."""
-        context = chromium.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+        context = open_context(
+            chromium, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
         )
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
-        context.close()
+        close_settled(context, page)
 
     def test_the_demo_explainer_is_readable_and_accessible_on_a_phone(
         self, page, demo_url, screenshot
