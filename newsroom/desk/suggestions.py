@@ -47,7 +47,8 @@ ABBREVIATIONS = frozenset(_ABBREVIATIONS.split())
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A sentence of a source worth citing, where it stands, and what it likely says."""
+    """A sentence of a source worth citing, where it stands, and the stance it seems to take
+    (a guess from its negations, shown to the editor as a hint)."""
 
     source: Source
     quote: str
@@ -78,7 +79,11 @@ def significant_stems(text: str) -> list[str]:
 
 
 def is_negated(text: str) -> bool:
-    return any(word in NEGATION_CUES or word.endswith("n't") for word in words(text))
+    """Whether a sentence says no: an odd number of negations, so "Moscow does not refuse
+    dialogue" agrees with "Moscow is open to dialogue" while "Moscow refuses it" does not.
+    Only a hint for the editor, who picks the stance."""
+    cues = sum(word in NEGATION_CUES or word.endswith("n't") for word in words(text))
+    return cues % 2 == 1
 
 
 def sentences(source: Source) -> Iterator[tuple[int, int]]:

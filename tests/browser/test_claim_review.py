@@ -37,7 +37,7 @@ def test_a_change_to_a_verified_claim_waits_for_a_verifier(
     panel = page.locator("[data-claim-readers]")
     expect(panel).to_contain_text("1 live explainer cites this claim")
     expect(panel).to_contain_text("publishing sends the change to Claim review")
-    assert_no_axe_violations_in(page, "[data-claim-readers]")
+    assert_no_axe_violations(page, within="[data-claim-readers]")
     page.locator("[name=statement]").fill(NEW_WORDING)
     screenshot("editor-rewords-a-verified-claim")
     open_footer_actions(page)
@@ -74,10 +74,3 @@ def test_a_change_to_a_verified_claim_waits_for_a_verifier(
     expect(card.locator(".badge")).to_have_text("Verified")
     assert_no_axe_violations(page)
     screenshot("readers-see-the-approved-words")
-
-
-def assert_no_axe_violations_in(page, selector):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context=selector)
-    assert results.violations_count == 0, results.generate_report()

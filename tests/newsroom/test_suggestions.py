@@ -1,10 +1,8 @@
 """Evidence suggestions: sentences from sources the claim doesn't cite, ranked by
 similarity, with a likely stance, and addable in one click from the claim's admin page."""
 
-import re
-from html import unescape
-
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from newsroom.desk.models import Claim, Source
@@ -50,6 +48,19 @@ def test_a_negated_sentence_is_suggested_as_disputing():
     assert suggestion.stance == "disputes"
 
 
+def test_a_double_negation_is_suggested_as_supporting():
+    """As in seed 003: "Moscow does not refuse dialogue" agrees with a claim that it is open
+    to dialogue; counting a single "not" would guess it disputes."""
+    source_saying("The Kremlin does not refuse a dialogue with Macron, Putin said on Sunday.")
+    source_saying("The Kremlin refused any dialogue with Macron, Putin said on Monday.")
+    claim = ClaimFactory(statement="The Kremlin is open to dialogue with Macron, Putin said.")
+    stances = {s.quote.split(",")[0]: s.stance for s in suggest_evidence(claim)}
+    assert stances == {
+        "The Kremlin does not refuse a dialogue with Macron": "supports",
+        "The Kremlin refused any dialogue with Macron": "disputes",
+    }
+
+
 def test_sources_the_claim_already_cites_are_not_suggested():
     claim = ClaimFactory(statement=STATEMENT)
     cited = EvidenceFactory(claim=claim).source
@@ -87,23 +98,37 @@ def test_the_database_narrows_the_candidates_before_scoring(django_assert_max_nu
     assert "LIKE" in queries.captured_queries[-1]["sql"].upper()
 
 
+def suggestion_forms(html):
+    """Each suggestion's form: (its action, its hidden fields, its buttons' stances)."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        (
+            form["action"],
+            {field["name"]: field["value"] for field in form.select("input[type=hidden]")},
+            [(button["value"], button.get_text(strip=True)) for button in form("button")],
+        )
+        for form in soup.select("li.suggestion form")
+    ]
+
+
 def test_claim_page_lists_suggestions_and_adds_one_in_one_click(editor_client, editor):
     source = source_saying("The Kremlin said President Putin was ready for dialogue with Macron.")
     claim = ClaimFactory(statement=STATEMENT, created_by=editor)
-    inspect = reverse("wagtailsnippets_newsroom_claim:inspect", args=[claim.pk])
+    inspect = claim_url("inspect", claim)
     page = editor_client.get(inspect).content.decode()
-    assert "Suggested evidence from other sources" in page
-    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page, re.S)
-    fields = dict(re.findall(r'name="(source|quote|stance)" value="([^"]*)"', form.group(2)))
-    fields = {name: unescape(value) for name, value in fields.items()}
+    assert "Evidence suggestions (1)" in page
+    assert "Looks like it supports the claim" in page
+    [(action, fields, buttons)] = suggestion_forms(page)
+    assert fields.pop("csrfmiddlewaretoken")
     assert fields == {
         "source": str(source.pk),
         "quote": "The Kremlin said President Putin was ready for dialogue with Macron.",
-        "stance": "supports",
+        "next": inspect,
     }
-    response = editor_client.post(form.group(1), fields)
+    assert buttons == [("supports", "Supports"), ("disputes", "Disputes"), ("context", "Context")]
+    response = editor_client.post(action, {**fields, "stance": "supports"})
     assert response.status_code == 302
-    assert response["Location"] == claim_url("inspect", claim)
+    assert response["Location"] == inspect
     evidence = Claim.objects.get(pk=claim.pk).evidence.get()
     assert (evidence.source, evidence.stance, evidence.anchor_method) == (
         source,
@@ -114,6 +139,7 @@ def test_claim_page_lists_suggestions_and_adds_one_in_one_click(editor_client, e
     assert (
         "<mark>The Kremlin said President Putin was ready for dialogue with Macron.</mark>" in page
     )
+    assert "Evidence suggestions (0)" in page
     assert "No passage in the other sources looks close to this claim." in page
 
 

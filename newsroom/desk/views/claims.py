@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView
 from wagtail.admin import messages
@@ -108,12 +109,55 @@ class EvidenceSidePanel(BaseSidePanel):
         return context
 
 
+class SuggestionsSidePanel(BaseSidePanel):
+    """Passages from sources the claim does not cite yet, each addable as supporting,
+    disputing or context. Its toggle shows its name and count in words."""
+
+    class SidePanelToggle(BaseSidePanel.SidePanelToggle):
+        template_name = "newsroom/admin/includes/suggestions_toggle.html"
+        icon_name = "search"
+
+    class Media:
+        css = {"all": ["newsroom/desk/suggestions.css"]}
+
+    name = "suggestions"
+    template_name = "newsroom/admin/includes/suggestions_side_panel.html"
+    order = 300
+
+    def __init__(self, *args, suggestions, add_evidence_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions, self.add_evidence_url = suggestions, add_evidence_url
+
+    @property
+    def title(self):
+        return f"Evidence suggestions ({len(self.suggestions)})"
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(suggestion_context(self.suggestions, self.add_evidence_url, self.request))
+        # A component renders in a context of its own: its forms need the page's token.
+        context["csrf_token"] = parent_context.get("csrf_token")
+        return context
+
+
+def suggestion_context(suggestions, add_evidence_url, request):
+    """What the suggestion list needs, wherever it is shown: adding one comes back there."""
+    return {
+        "suggestions": suggestions,
+        "add_evidence_url": add_evidence_url,
+        "next_url": request.get_full_path(),
+        "stances": Evidence.Stance.choices,
+        "source_url_name": Source.snippet_viewset.get_url_name("inspect"),
+    }
+
+
 class ClaimEditView(ClaimURLsMixin, EditView):
     """Wagtail's snippet edit view, with the evidence in context beside the form and the
     way to verify and to the suggestions in the header. The editor's correction note goes
     with the change to readers' pages, as the reason of any status change it causes."""
 
     sent_to_review = False
+    suggestion_limit = 8
 
     def post(self, request, *args, **kwargs):
         if self.action == "workflow-action":
@@ -178,6 +222,15 @@ class ClaimEditView(ClaimURLsMixin, EditView):
                     verify_url=self.verify_url(self.object),
                 )
             )
+            if self.user_has_permission_for_instance("change", self.object):
+                side_panels.append(
+                    SuggestionsSidePanel(
+                        self.live_object,
+                        self.request,
+                        suggestions=suggest_evidence(self.live_object, self.suggestion_limit),
+                        add_evidence_url=self.claim_url(self.add_evidence_url_name, self.object),
+                    )
+                )
         return side_panels
 
     @cached_property
@@ -253,10 +306,16 @@ class ClaimInspectView(ClaimURLsMixin, InspectView):
             corroboration=claim.corroboration(),
             evidence_rows=list(claim.evidence.all()),
             history=claim.verifications.select_related("verified_by")[:20],
-            suggestions=suggest_evidence(claim, self.suggestion_limit) if can_change else [],
             can_change=can_change,
-            add_evidence_url=self.claim_url(self.add_evidence_url_name, claim),
         )
+        if can_change:
+            context.update(
+                suggestion_context(
+                    suggest_evidence(claim, self.suggestion_limit),
+                    self.claim_url(self.add_evidence_url_name, claim),
+                    self.request,
+                )
+            )
         return context
 
 
@@ -371,7 +430,7 @@ class AddEvidenceView(DeskObjectView, View):
     def post(self, request, pk):
         claim = self.object
         AddEvidence.check_permission(claim, request.user)
-        inspect_url = self.object_url(self.inspect_url_name)
+        inspect_url = self.return_url(self.object_url(self.inspect_url_name))
         try:
             action = AddEvidence(claim, request.user, self.evidence_from(request.POST))
             published = action.execute()
@@ -395,6 +454,18 @@ class AddEvidenceView(DeskObjectView, View):
         else:
             messages.success(request, "Quote added to the claim's draft; publish it to go live.")
         return redirect(inspect_url)
+
+    def return_url(self, default):
+        """Back where the editor added the quote (the claim's form or its inspect page),
+        if that is a page of this site."""
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return next_url
+        return default
 
     def evidence_from(self, data):
         try:
