@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Lighthouse (npm, pinned) on the demo explainer, in Debian's Chromium, served by gunicorn
-# (2 workers, production settings) from a throwaway SQLite database. Prints the four category
-# scores and fails unless each is at least 0.95.
+# Lighthouse (npm, pinned) on each demo explainer, on mobile emulation and on desktop, in
+# Debian's Chromium, served by gunicorn (2 workers, production settings) from a throwaway
+# SQLite database. Prints the four category scores of each run and fails unless each is at
+# least 0.95 (SLUGS chooses the explainers).
 #
 #   benchmarks/lighthouse.sh            # LIGHTHOUSE_DIR caches the npm install between runs
 set -euo pipefail
@@ -35,26 +36,31 @@ done
 .venv/bin/gunicorn newsroom.wsgi -w 2 -b "127.0.0.1:$PORT" >"$WORK/gunicorn.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-URL="http://localhost:$PORT/explainers/are-france-and-russia-talking-again/"
-for _ in $(seq 50); do curl -fs -o /dev/null "$URL" && break; sleep 0.2; done
+SLUGS=${SLUGS:-"are-france-and-russia-talking-again should-europe-talk-to-moscow what-we-could-not-confirm"}
+BASE="http://localhost:$PORT/explainers"
+for _ in $(seq 50); do curl -fs -o /dev/null "$BASE/" && break; sleep 0.2; done
 
-# A cold Chromium sometimes fails to record the trace (NO_NAVSTART): try up to three times.
-for attempt in 1 2 3; do
-  "$LIGHTHOUSE" "$URL" --quiet \
-    --chrome-path="$CHROMIUM" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --output=json --output-path="$WORK/report.json" && break
-  [ "$attempt" = 3 ] && exit 1
-  echo "Lighthouse failed (attempt $attempt); trying again" >&2
-done
-
-$PY - "$WORK/report.json" "$MIN_SCORE" <<'PY'
+STATUS=0
+for slug in $SLUGS; do
+  for form in mobile desktop; do
+    preset=()
+    [ "$form" = desktop ] && preset=(--preset=desktop)
+    # A cold Chromium sometimes fails to record the trace (NO_NAVSTART): try up to three times.
+    for attempt in 1 2 3; do
+      "$LIGHTHOUSE" "$BASE/$slug/" --quiet "${preset[@]}" \
+        --chrome-path="$CHROMIUM" \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --output=json --output-path="$WORK/report.json" && break
+      [ "$attempt" = 3 ] && exit 1
+      echo "Lighthouse failed (attempt $attempt); trying again" >&2
+    done
+    $PY - "$WORK/report.json" "$MIN_SCORE" "$form" <<'PY' || STATUS=1
 import json, sys
 report = json.load(open(sys.argv[1]))
 minimum = float(sys.argv[2])
 failed = False
-print(f"Lighthouse {report['lighthouseVersion']} on {report['finalDisplayedUrl']}")
+print(f"Lighthouse {report['lighthouseVersion']} ({sys.argv[3]}) on {report['finalDisplayedUrl']}")
 for key, category in report["categories"].items():
     score = category["score"]
     failed |= score is None or score < minimum
@@ -66,3 +72,6 @@ for key, category in report["categories"].items():
                 print(f"      - {audit['id']}: {audit['score']}")
 sys.exit(1 if failed else 0)
 PY
+  done
+done
+exit $STATUS

@@ -1,8 +1,9 @@
 """Building the demo from its checked data (explainers.demo_data): a demo author writes the
 claims as snippet revisions; a different demo verifier decides them through the
 verification service, under the same rules as any verifier, and publishes the explainers. A
-claim marked `decided_after_publishing` is decided only once the explainers are live, so the
-demo shows a correction.
+claim marked `decided_after_publishing` is decided only once the explainers are live, and
+one with `reopened_after_publishing` is reopened then, so the demo shows corrections. Lines
+the importer set aside that the file restores are put back first, as an editor would.
 
 Claims are found by statement, explainers by slug. Building again brings them to what the
 file says, through new revisions and the same publish paths, and changes nothing when they
@@ -14,7 +15,8 @@ from django.core.management.base import CommandError
 
 from explainers.guard import PublishRefused
 from explainers.models import ExplainerIndexPage, ExplainerPage
-from newsroom.desk.models import Claim, Evidence
+from newsroom.desk.importing.restoring import restore_line
+from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.verification import VerificationError, verify_claim
 
 
@@ -42,19 +44,28 @@ class DemoBuilder:
     def __init__(self, demo, author, verifier):
         self.demo, self.author, self.verifier = demo, author, verifier
         self.written = {"new": 0, "updated": 0, "decided": 0}
+        self.restored = 0
 
     def build(self):
+        for source, text in self.demo.restored_lines:
+            self.restore(source, text)
         claims = {key: self.claim(data) for key, data in self.demo.claims.items()}
         later = [key for key, data in self.demo.claims.items() if data.decided_after_publishing]
         for key, claim in claims.items():
-            if key not in later:
+            if key not in later and not self.reopened(claim, self.demo.claims[key]):
                 self.decide(claim, self.demo.claims[key])
         ids = {key: claim.pk for key, claim in claims.items()}
         lines = [self.explainer(data, ids) for data in self.demo.explainers]
         for key in later:
             self.decide(claims[key], self.demo.claims[key])
+        for key, data in self.demo.claims.items():
+            if data.reopened_after_publishing and not self.reopened(claims[key], data):
+                self.decide(
+                    claims[key], data, Claim.Status.UNVERIFIED, data.reopened_after_publishing
+                )
         counts = ", ".join(f"{count} {what}" for what, count in self.written.items())
-        return [f"{len(claims)} claims from {self.demo.path} ({counts})", *lines]
+        restored = [f"{self.restored} set-aside lines restored"] if self.restored else []
+        return [*restored, f"{len(claims)} claims from {self.demo.path} ({counts})", *lines]
 
     def claim(self, data):
         existing = Claim.objects.filter(statement=data.statement).first()
@@ -70,19 +81,36 @@ class DemoBuilder:
         self.written["updated" if existing else "new"] += 1
         return Claim.objects.get(pk=claim.pk)
 
-    def decide(self, claim, data):
-        if data.status == Claim.Status.UNVERIFIED:
-            if claim.status == Claim.Status.UNVERIFIED:
-                return
-        elif claim.status == data.status and claim.verification_note == data.note.strip():
+    def restore(self, source, text):
+        """Put back a line the importer set aside, as an editor does from the reading view."""
+        current = Source.objects.get(pk=source.pk)
+        line = next(line for line in current.set_aside if line["text"].strip() == text.strip())
+        restore_line(current, line["line"], user=self.author)
+        source.refresh_from_db()  # the claims' quotes anchor in the text as it is now
+        self.restored += 1
+
+    def decide(self, claim, data, status=None, note=None):
+        """The verifier's ruling on the claim (the file's, unless given), unless it stands."""
+        status = status or data.status
+        note = (data.note if note is None else note).strip()
+        if (claim.status, claim.verification_note) == (status, note):
+            return
+        if status == Claim.Status.UNVERIFIED and not note and claim.status == status:
             return
         try:
-            verify_claim(
-                claim, self.verifier, data.status, note=data.note, single_source=data.single_source
-            )
+            verify_claim(claim, self.verifier, status, note=note, single_source=data.single_source)
         except VerificationError as refusal:
             raise CommandError(f"{self.demo.path}, claim “{data.key}”: {refusal}") from refusal
         self.written["decided"] += 1
+
+    @staticmethod
+    def reopened(claim, data):
+        """Whether the claim already stands reopened, as the file has it end up."""
+        note = data.reopened_after_publishing.strip()
+        return bool(note) and (claim.status, claim.verification_note) == (
+            Claim.Status.UNVERIFIED,
+            note,
+        )
 
     def explainer(self, data, claim_ids):
         index = ExplainerIndexPage.objects.first()

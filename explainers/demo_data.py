@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from newsroom.desk.anchoring import anchor_quote, refusal_message
+from newsroom.desk.importing.parsing import rebuild_body
 from newsroom.desk.models import Claim, Evidence, Source
 from newsroom.desk.verification import SETTABLE
 
@@ -21,7 +22,12 @@ TEXT, FLAG, DATE = "text", "true or false", "a date (YYYY-MM-DD)"
 NAMES, TABLES = "a list of strings", "a list of tables"
 REQUIRED = object()
 
-DEMO_FIELDS = {"claims": (TABLES, REQUIRED), "explainers": (TABLES, REQUIRED)}
+DEMO_FIELDS = {
+    "restored_lines": (TABLES, ()),
+    "claims": (TABLES, REQUIRED),
+    "explainers": (TABLES, REQUIRED),
+}
+RESTORED_LINE_FIELDS = {"source": (TEXT, REQUIRED), "text": (TEXT, REQUIRED)}
 CLAIM_FIELDS = {
     "key": (TEXT, REQUIRED),
     "statement": (TEXT, REQUIRED),
@@ -30,6 +36,7 @@ CLAIM_FIELDS = {
     "single_source": (FLAG, False),
     "note": (TEXT, ""),
     "decided_after_publishing": (FLAG, False),
+    "reopened_after_publishing": (TEXT, ""),
     "evidence": (TABLES, REQUIRED),
 }
 EVIDENCE_FIELDS = {
@@ -87,6 +94,7 @@ class DemoClaim:
     note: str
     single_source: bool
     decided_after_publishing: bool
+    reopened_after_publishing: str  # the verifier's note when reopening it, once published
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ class Demo:
     path: Path
     claims: dict  # {key: DemoClaim}
     explainers: list
+    restored_lines: list  # [(Source, the set-aside line's text)], still to restore
 
 
 class DemoReader:
@@ -113,12 +122,17 @@ class DemoReader:
         self.path = Path(path)
         self.problems, self.not_imported = [], []
         self.sources, self.claim_keys = {}, set()
+        self.bodies = {}  # {source pk: its body once the file's lines are restored}
 
     def read(self):
         document = self.load()
         fields = self.fields("the file", document, DEMO_FIELDS)
         if fields is None:
             raise DemoDataError(self.path, self.problems)
+        restored = [
+            self.restored_line(f"restored line {number}", table)
+            for number, table in enumerate(fields["restored_lines"], 1)
+        ]
         claims = {}
         for number, table in enumerate(fields["claims"], 1):
             claim = self.claim(number, table)
@@ -136,7 +150,25 @@ class DemoReader:
             self.problems.insert(0, f"sources not imported: {listed}. Run import_sources first.")
         if self.problems:
             raise DemoDataError(self.path, self.problems)
-        return Demo(self.path, claims, explainers)
+        return Demo(self.path, claims, explainers, [line for line in restored if line])
+
+    def restored_line(self, where, table):
+        """A line the importer set aside that the demo's editor puts back, so claims can
+        quote it: (source, text) while it is still set aside, None once it is back."""
+        fields = self.fields(where, table, RESTORED_LINE_FIELDS)
+        source = fields and self.source(where, fields["source"])
+        if source is None:
+            return None
+        text = fields["text"].strip()
+        if any(line["text"].strip() == text for line in source.restored_lines):
+            return None
+        remaining = [line for line in source.set_aside if line["text"].strip() != text]
+        if len(remaining) == len(source.set_aside):
+            self.problems.append(f"{where}: “{text[:60]}” is not a set-aside line of the source")
+            return None
+        self.bodies[source.pk] = rebuild_body(source.original_text, remaining)[0]
+        source.set_aside = remaining  # for the next line of the same source
+        return source, fields["text"]
 
     def load(self):
         try:
@@ -186,6 +218,8 @@ class DemoReader:
             self.problems.append(f"{where}: unknown status “{status}” ({choices(SETTABLE)})")
         elif fields["decided_after_publishing"] and fields["status"] == Claim.Status.UNVERIFIED:
             self.problems.append(f"{where}: decided_after_publishing needs a status to decide")
+        elif fields["reopened_after_publishing"] and fields["status"] == Claim.Status.UNVERIFIED:
+            self.problems.append(f"{where}: reopened_after_publishing needs a status to reopen")
         if None in evidence:
             return None
         fields["evidence"] = evidence
@@ -204,18 +238,24 @@ class DemoReader:
         source = self.quoted_source(where, fields["source"], fields["quote"])
         return (source, fields["quote"], fields["stance"]) if source else None
 
-    def quoted_source(self, where, name, quote):
-        """The imported source `name`, if it has `quote` word for word; else None, noted."""
+    def source(self, where, name):
+        """The imported source `name`; else None, noted."""
         if name not in self.sources:
             self.sources[name] = Source.objects.filter(seed_file=name).first()
             if self.sources[name] is None and (Path(settings.BASE_DIR) / name).is_file():
                 self.not_imported.append(name)
         source = self.sources[name]
+        if source is None and name not in self.not_imported:
+            self.problems.append(f"{where}: unknown source file “{name}”")
+        return source
+
+    def quoted_source(self, where, name, quote):
+        """The imported source `name`, if it has `quote` word for word (with the file's
+        lines restored); else None, noted."""
+        source = self.source(where, name)
         if source is None:
-            if name not in self.not_imported:
-                self.problems.append(f"{where}: unknown source file “{name}”")
             return None
-        if anchor_quote(source.body, quote) is None:
+        if anchor_quote(self.bodies.get(source.pk, source.body), quote) is None:
             self.problems.append(f"{where}: {refusal_message(source, quote)} ({name})")
             return None
         return source

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 RATINGS = {
     Claim.Status.VERIFIED: (5, "True"),
     Claim.Status.DISPUTED: (3, "Disputed"),
+    # A verifier's ruling that the claim could not be confirmed (see Claim.verifier_note).
+    Claim.Status.UNVERIFIED: (2, "Unproven"),
     Claim.Status.FALSE: (1, "False"),
 }
 REVIEWED_STATUSES = set(RATINGS)
@@ -142,9 +144,10 @@ def source_work(source: Source) -> dict[str, Any]:
 def claim_review(
     cited: CitedClaim, page: "Page", request: HttpRequest | None = None
 ) -> dict[str, Any] | None:
-    """ClaimReview for a claim a verifier ruled on (verified, disputed or false), else None."""
+    """ClaimReview for a claim a verifier ruled on (verified, disputed, false, or unverified
+    with what they could not confirm), else None."""
     claim = cited.claim
-    if claim.status not in REVIEWED_STATUSES or not claim.verified_at:
+    if claim.status not in REVIEWED_STATUSES or not (claim.verified_at and claim.verified_by_id):
         return None
     value, name = RATINGS[claim.status]
     url = page_url(page, request)

@@ -42,8 +42,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["explainers"] = (
-            ExplainerPage.objects.live().public().order_by("-first_published_at")[:10]
+        context["explainers"] = ExplainerPage.mark_last_verified(
+            list(ExplainerPage.objects.live().public().order_by("-first_published_at")[:10])
         )
         return context
 
@@ -166,6 +166,25 @@ class ExplainerPage(Page):
     def cited_claims(self):
         """The claims the body cites, as a queryset."""
         return Claim.objects.filter(pk__in=self.cited_claim_ids())
+
+    @classmethod
+    def mark_last_verified(cls, pages):
+        """Give each page `last_verified`: when a live claim it cites, and shows as
+        verified, was last verified (as its digest says), or None. One query for them all."""
+        cited = {page.pk: page.cited_claim_ids() for page in pages}
+        verified = dict(
+            Claim.objects.filter(
+                pk__in={pk for ids in cited.values() for pk in ids},
+                live=True,
+                status=Claim.Status.VERIFIED,
+                verified_at__isnull=False,
+            ).values_list("pk", "verified_at")
+        )
+        for page in pages:
+            page.last_verified = max(
+                (verified[pk] for pk in cited[page.pk] if pk in verified), default=None
+            )
+        return pages
 
     @classmethod
     def live_citing_pages(cls, claim_ids):

@@ -272,7 +272,7 @@ def verify_claim(
             and single_source
             and locked.corroboration().supporting_outlets < min_outlets()
         )
-        _record(locked, user, status, note.strip(), single_source)
+        _record(locked, user, status, note.strip(), single_source, ruled=True)
     _copy_decision(locked, claim)
     return locked
 
@@ -294,12 +294,16 @@ def _stale_form_problem(claim, seen_version):
     )
 
 
-def _record(claim, user, status, note, single_source, action=None):
+def _record(claim, user, status, note, single_source, action=None, ruled=False):
+    """Set and keep a claim's status. `ruled` when a verifier decided it through
+    verify_claim: their name and the date then stay on the claim with their note, unverified
+    included ("we could not confirm it", or why they reopened it), so readers see the note
+    as the verifier's. The desk's own returns to unverified are nobody's ruling."""
     deciding = status in Claim.DECIDED
     previous = claim.status
     claim.status = status
-    claim.verified_by = user if deciding else None
-    claim.verified_at = timezone.now() if deciding else None
+    claim.verified_by = user if deciding or ruled else None
+    claim.verified_at = timezone.now() if deciding or ruled else None
     claim.verification_note = note
     claim.single_source = single_source
     claim.save(update_fields=list(Claim.DECISION_FIELDS))

@@ -16,7 +16,8 @@ def reader_pages(live_server):
     call_command("import_sources", verbosity=0)
     call_command("build_demo", verbosity=0)
     index = ExplainerIndexPage.objects.get()
-    tag = next(tag for tag in index.explainers().first().tags.all() if tag.slug == "diplomacy")
+    first = index.explainers().get(slug="are-france-and-russia-talking-again")
+    tag = next(tag for tag in first.tags.all() if tag.slug == "diplomacy")
     return {
         "home": f"{live_server.url}/",
         "index": live_server.url + index.url,
@@ -30,12 +31,10 @@ def test_listing_pages_are_accessible(page, reader_pages):
     for name, url in reader_pages.items():
         response = page.goto(url)
         assert response.status == 200, name
-        # Each page lists the demo explainer, so axe checks a real listing, not an empty one.
+        # Each page lists the first demo explainer, so axe checks a real listing.
         teasers = page.locator("li.explainer-teaser")
-        assert teasers.count() == 1, name
-        assert teasers.first.get_by_role("link").first.inner_text() == (
-            "Are France and Russia talking again?"
-        )
+        titles = [teaser.split("\n")[0] for teaser in teasers.all_inner_texts()]
+        assert "Are France and Russia talking again?" in titles, name
         results = Axe().run(page)
         if results.violations_count:
             reports[name] = results.generate_report()
@@ -44,7 +43,10 @@ def test_listing_pages_are_accessible(page, reader_pages):
 
 def test_index_teasers_carry_their_tags_inside_the_list_item(page, reader_pages):
     page.goto(reader_pages["index"])
-    tags = page.locator("ul.explainer-list > li.explainer-teaser ul.tags a")
+    teaser = page.locator("ul.explainer-list > li.explainer-teaser").filter(
+        has_text="Are France and Russia talking again?"
+    )
+    tags = teaser.locator("ul.tags a")
     assert sorted(tags.all_inner_texts()) == ["Diplomacy", "France", "Russia"]
     tags.filter(has_text="Diplomacy").click()
     page.wait_for_url(reader_pages["tag"])

@@ -239,8 +239,11 @@ def test_a_stale_form_cannot_overwrite_a_newer_decision(verifier_client, editor)
 def test_reopening_returns_a_decided_claim_to_unverified(verifier_client, editor):
     claim = claim_with_evidence(editor, stances=("supports", "supports"))
     assert_decided(decide(verifier_client, claim, "verified"), claim, Claim.Status.VERIFIED)
-    assert_decided(decide(verifier_client, claim, "unverified"), claim, Claim.Status.UNVERIFIED)
-    assert claim.verified_by is None
+    note = "Reopened: the second report turned out to copy the first."
+    response = decide(verifier_client, claim, "unverified", note=note)
+    assert_decided(response, claim, Claim.Status.UNVERIFIED)
+    # A verifier's reopening is their ruling: readers see their note as the verifier's.
+    assert (claim.verified_by.get_username(), claim.verifier_note) == ("verifier", note)
     assert ModelLogEntry.objects.filter(action="newsroom.claim.reopened").exists()
 
 

@@ -125,11 +125,11 @@ def test_publishing_an_old_revision_never_brings_back_an_old_status(editor, veri
     old = claim.save_revision(user=editor)
     old.publish(user=editor)
     verify_claim(claim, verifier, Claim.Status.VERIFIED)
-    verify_claim(claim, verifier, Claim.Status.UNVERIFIED)
+    verify_claim(claim, verifier, Claim.Status.UNVERIFIED, note="Reopened.")
     old.publish(user=editor)
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNVERIFIED
-    assert claim.verified_by is None
+    assert (claim.verified_by, claim.verification_note) == (verifier, "Reopened.")
 
 
 def test_a_forged_evidence_id_of_another_claim_changes_nothing(verifier_client, editor):

@@ -159,10 +159,12 @@ class Claim(
 
     @property
     def verifier_note(self) -> str:
-        """The note readers see as the verifier's words: only that of a standing decision.
-        The desk's own notes (why a claim was reopened or needs a re-check) are not a
-        verifier's, and are not shown as one."""
-        return self.verification_note if self.is_decided and self.verified_by_id else ""
+        """The note readers see as the verifier's words: only that of a verifier's standing
+        ruling (verified, disputed, false, or left unverified with what they could not
+        confirm). The desk's own notes (why a claim went back to unverified after a change,
+        or needs a re-check) are not a verifier's, and are not shown as one."""
+        ruling = self.is_decided or self.status == self.Status.UNVERIFIED
+        return self.verification_note if ruling and self.verified_by_id else ""
 
     def with_content_json(self, content):
         claim = super().with_content_json(content)
