@@ -5,6 +5,7 @@ a page costs the same number of queries whether it cites five claims or fifty.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -12,6 +13,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from explainers.evidence import CitedClaim, UnpublishedClaim
 from newsroom.desk.anchoring import anchor_quote, refusal_message
+from newsroom.desk.widgets import ClaimChooser
 
 SHOW_AS_UNVERIFIED_HELP = (
     "Publish even though this claim is not verified. Readers see its status "
@@ -19,10 +21,22 @@ SHOW_AS_UNVERIFIED_HELP = (
 )
 
 
+class ClaimChooserBlock(SnippetChooserBlock):
+    """Chooses a claim, showing the editor its statement in full and its status badge."""
+
+    # Migrations record it as the snippet chooser it is: it stores the same value.
+    canonical_module_path = "wagtail.snippets.blocks.SnippetChooserBlock"
+
+    @cached_property
+    def widget(self):
+        snippet_chooser = super().widget  # which also gives the block the claims' icon
+        return ClaimChooser(icon=snippet_chooser.icon)
+
+
 class CitedClaimBlock(blocks.StructBlock):
     """A claim cited by an explainer. Unless marked, it must be verified before publishing."""
 
-    claim = SnippetChooserBlock("newsroom.Claim")
+    claim = ClaimChooserBlock("newsroom.Claim")
     show_as_unverified = blocks.BooleanBlock(
         required=False, label="Show as not verified", help_text=SHOW_AS_UNVERIFIED_HELP
     )

@@ -15,6 +15,7 @@ from explainers.audit import audit_checks
 from explainers.guard import refusals_message
 from explainers.models import ExplainerPage
 from explainers.models.pages import PUBLISH_REFUSED
+from explainers.page_editor import ExplainerCreateView, ExplainerEditView
 from explainers.publishing import owed_notes, owed_notes_message, refusals_for_pages
 from explainers.workflow import ExplainerWorkflowActionView
 from newsroom.desk.actions.claims import LIVE_CITATIONS_HOOK
@@ -25,6 +26,8 @@ from newsroom.desk.models import Source
 
 class ExplainerPageViewSet(PageViewSet):
     model = ExplainerPage
+    add_view_class = ExplainerCreateView
+    edit_view_class = ExplainerEditView
     workflow_action_view_class = ExplainerWorkflowActionView
     # Only the per-page views change; the explainers index keeps the standard explorer listing.
     parent_models = []

@@ -1,11 +1,15 @@
 """Desk review in the admin: a verifier's approval that the publish guard refuses is answered
-with the guard's message naming the claims, never Wagtail's "no permission" page."""
+with the guard's message naming the claims, never Wagtail's "no permission" page; one that
+goes through is confirmed, saying where the explainer now stands."""
 
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.admin import messages
 from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.models import Page, TaskState
 
 from explainers.guard import PublishRefused
 from explainers.publishing import owed_notes, owed_notes_message
@@ -25,9 +29,16 @@ class ExplainerWorkflowActionView(WorkflowActionView):
             return self.refused(request, owed_notes_message(owed))
         try:
             with transaction.atomic():
-                return super().post(request, *args, **kwargs)
+                response = super().post(request, *args, **kwargs)
         except PublishRefused as refusal:
             return self.refused(request, refusal)
+        if self.action_name == "approve" and self.task_state_is(TaskState.STATUS_APPROVED):
+            messages.success(request, approval_message(self.object))
+        return response
+
+    def task_state_is(self, status):
+        # An invalid modal form is shown again without acting: only a real approval is told.
+        return TaskState.objects.filter(pk=self.task_state.pk, status=status).exists()
 
     def refused(self, request, refusal):
         message = str(refusal)
@@ -45,3 +56,20 @@ class ExplainerWorkflowActionView(WorkflowActionView):
                 request, {"step": "success", "redirect": self.redirect_url}
             )
         return redirect(self.redirect_url)
+
+
+def approval_message(page: Page) -> str:
+    """The confirmation a verifier sees once their approval of `page` went through: live,
+    scheduled, or on to the next step of its review."""
+    page = Page.objects.get(pk=page.pk)  # Approving publishes another copy of the page.
+    title = f"“{page.get_admin_display_title()}”"
+    task = page.current_workflow_task
+    if task is not None:
+        return f"Approved: {title} moves on to the next step of its review, “{task.name}”."
+    scheduled = page.scheduled_revision
+    if scheduled is not None:
+        when = date_format(timezone.localtime(scheduled.approved_go_live_at), "j F Y, H:i")
+        return f"Approved: {title} is scheduled to go live on {when}."
+    if page.live:
+        return f"Approved and published: {title} is live."
+    return f"Approved: {title}."

@@ -17,6 +17,7 @@ anchor a quote (Evidence.reanchor()), and the write paths in actions/ to re-anch
 stored quotes when a source or claim changes.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ _JOINERS = frozenset(
 _NUMBER_SEPARATORS = frozenset(".,")
 # Every character this does not match is a word character (a letter or a number).
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]")
+# What differing_words() leaves off a word's ends: the comma after "Macron" where a quote stops.
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 class QuotedText(Protocol):
@@ -196,3 +199,42 @@ def closest_passage(body: str, quote: str) -> str:
     while end < len(body) and not body[end].isspace():
         end += 1
     return body[start:end].strip()
+
+
+@dataclass(frozen=True)
+class Words:
+    """A run of `text` (its words and the whitespace between them, as written) that a
+    comparison found the same as the other text, or differing from it."""
+
+    text: str
+    differs: bool
+
+
+def differing_words(text: str, other: str) -> list[Words]:
+    """`text` cut into runs of words, each saying whether it differs from `other`: the words
+    `other` lacks, or has in other words. Words are compared after normalise() and without
+    the punctuation at their ends, so a quote mark, dash, case or the comma after a word
+    where a quote stops is no difference. The runs join back into `text` exactly, so the
+    editor sees the passage as the source has it."""
+    words = list(re.finditer(r"\S+", text))
+    ours = [_compared(word.group()) for word in words]
+    matcher = difflib.SequenceMatcher(
+        None, ours, [_compared(word) for word in other.split()], autojunk=False
+    )
+    runs, done = [], 0
+    for tag, first, last, _, _ in matcher.get_opcodes():
+        if first == last:
+            continue
+        start, end = words[first].start(), words[last - 1].end()
+        if done < start:
+            runs.append(Words(text[done:start], False))
+        runs.append(Words(text[start:end], tag != "equal"))
+        done = end
+    if done < len(text):
+        runs.append(Words(text[done:], False))
+    return runs
+
+
+def _compared(word):
+    """A word as differing_words() compares it."""
+    return _EDGE_PUNCTUATION.sub("", normalise(word)[0])

@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from newsroom.desk.actions.claims import live_citations
 from newsroom.desk.ids import FormIdsChecked
 from newsroom.desk.models import Claim, Evidence
+from newsroom.desk.quote_repair import QuoteRepairTextarea, quote_repair
 
 
 def decision_choices() -> list[tuple[str, str]]:
@@ -52,6 +53,24 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
                 "returns it to unverified there. Write a correction note for their readers.",
             )
         return cleaned_data
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid:
+            self.offer_quote_repairs()
+        return valid
+
+    def offer_quote_repairs(self):
+        """Under each quote its source refused, the closest passage with the words that
+        differ marked, and a button to use it (see quote_repair)."""
+        formset = self.formsets.get("evidence")
+        for form in formset.forms if formset is not None else []:
+            if "quote" not in form.errors:
+                continue
+            repair = quote_repair(form.instance)
+            if repair is not None:
+                field = form.fields["quote"]
+                field.widget = QuoteRepairTextarea(attrs=field.widget.attrs, repair=repair)
 
     def needs_correction_note(self, formset):
         claim = self.instance

@@ -18,9 +18,14 @@ from newsroom.desk.filters import ClaimFilterSet, OutletFilterSet, SourceFilterS
 from newsroom.desk.forms import SourceForm
 from newsroom.desk.ids import BulkActionIdsChecked
 from newsroom.desk.models import Claim, Evidence, Outlet, Source
-from newsroom.desk.panels import ClaimReadersPanel
+from newsroom.desk.panels import ClaimReadersPanel, with_corroboration
 from newsroom.desk.verification import CHANGE_APPROVED, LOG_ACTIONS
-from newsroom.desk.views.choosers import EvidenceDeskChooserViewSet
+from newsroom.desk.views.choosers import (
+    ClaimChooserViewSet,
+    EvidenceDeskChooserViewSet,
+    SourceChooserViewSet,
+)
+from newsroom.desk.views.claim_tools import DraftCorroborationView, SourceTextView
 from newsroom.desk.views.claims import (
     AddEvidenceView,
     AuthorColumn,
@@ -33,7 +38,12 @@ from newsroom.desk.views.claims import (
 )
 from newsroom.desk.views.dashboard import verification_panels
 from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
-from newsroom.desk.views.sources import RestoreSetAsideLineView, SourceInspectView
+from newsroom.desk.views.sources import (
+    RestoreSetAsideLineView,
+    SourceAddView,
+    SourceIndexView,
+    SourceInspectView,
+)
 
 
 class EvidenceDeskViewSet(SnippetViewSet):
@@ -78,6 +88,7 @@ class OutletViewSet(EvidenceDeskViewSet):
 
 class SourceViewSet(EvidenceDeskViewSet):
     model = Source
+    chooser_viewset_class = SourceChooserViewSet
     edit_handler = ObjectList(Source.panels, base_form_class=SourceForm)
     icon = "doc-full"
     menu_order = 100
@@ -92,6 +103,10 @@ class SourceViewSet(EvidenceDeskViewSet):
     list_per_page = 50
     filterset_class = SourceFilterSet
     search_fields = ["title", "body", "outlet__name"]
+    # Titles open the reading view; a source is added by pasting its text for the importer.
+    index_view_class = SourceIndexView
+    add_view_class = SourceAddView
+    create_template_name = "newsroom/admin/source_add.html"
     inspect_view_enabled = True
     inspect_view_class = SourceInspectView
     inspect_view_fields = [
@@ -118,7 +133,10 @@ class SourceViewSet(EvidenceDeskViewSet):
 
 class ClaimViewSet(EvidenceDeskViewSet):
     model = Claim
-    edit_handler = ObjectList([ClaimReadersPanel(), *Claim.panels], base_form_class=ClaimForm)
+    chooser_viewset_class = ClaimChooserViewSet
+    edit_handler = ObjectList(
+        [ClaimReadersPanel(), *with_corroboration(Claim.panels)], base_form_class=ClaimForm
+    )
     icon = "tick-inverse"
     menu_order = 200
     list_display = [
@@ -147,6 +165,9 @@ class ClaimViewSet(EvidenceDeskViewSet):
     extra_views = {
         "verify": ("verify/<int:pk>/", VerifyClaimView),
         "add_evidence": ("add-evidence/<int:pk>/", AddEvidenceView),
+        # The claim form's quote tools (claim_form_tools.js).
+        "source_text": ("source-text/<int:pk>/", SourceTextView),
+        "draft_corroboration": ("draft-corroboration/", DraftCorroborationView),
     }
 
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from newsroom.desk.models import Claim
+from tests.browser.admin_steps import open_footer_actions, switch_user
 from tests.browser.conftest import assert_no_axe_violations, log_in
-from tests.browser.test_editor_journey import open_footer_actions, switch_user
 from tests.factories import (
     UserFactory,
     cited_claim_block,

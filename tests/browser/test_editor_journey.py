@@ -1,7 +1,10 @@
 """The whole newsroom in Chromium: an editor writes a claim with two quotes from two seed
-sources (chosen through the source chooser), a verifier verifies it, the editor cites it in
-an explainer and submits it, the verifier approves (publishes) it, and a reader sees the
-claim, its quotes and the related stories. A screenshot of each step is written to
+sources of two outlets (each chosen through the source chooser, searched by its outlet, and
+quoted by selecting its words in the source's text, the corroboration line saying when two
+outlets are reached), a verifier goes from the dashboard's queue straight to the decision
+and verifies it, the editor cites it in an explainer and submits it, the verifier approves
+(publishes) it and is told so, and a reader sees the claim, its quotes and the related
+stories. A screenshot of each step is written to
 test-artifacts/screenshots/test_editor_journey/."""
 
 import re
@@ -15,16 +18,23 @@ from playwright.sync_api import expect
 from explainers.models import ExplainerIndexPage, ExplainerPage
 from newsroom.desk.models import Claim, Source
 from newsroom.desk.verification import verify_claim
+from tests.browser.admin_steps import (
+    choose_in_modal,
+    open_footer_actions,
+    select_in_source_text,
+    switch_user,
+)
 from tests.browser.conftest import log_in
 from tests.factories import ClaimFactory, EvidenceFactory, cited_claim_block, explainer_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 STATEMENT = "Putin said through his spokesman that he was ready for dialogue with Macron."
+# Two seeds of two outlets (One India, The Kyiv Independent), each searched by its outlet.
 QUOTES = {
-    "001_13bdae42f34699c2.txt": (
-        "Russian President Vladimir Putin has indicated he is ready to engage in dialogue "
-        "with French President Emmanuel Macron"
+    "000_a45109ac8b8cbc6e.txt": (
+        "the Kremlin confirmed that Russian President Vladimir Putin is ready to engage in "
+        "dialogue with French President Emmanuel Macron"
     ),
     "004_c03ff76d15088dc7.txt": "expressed readiness to engage in dialogue",
 }
@@ -34,42 +44,21 @@ def seed_source(name):
     return Source.objects.select_related("outlet").get(seed_file__endswith=name)
 
 
-def switch_user(page, live_server, username):
-    page.context.clear_cookies()
-    log_in(page, live_server, username)
-
-
-def choose_in_modal(page, opener, search, link_text):
-    """Open a Wagtail chooser, search it, and pick the row whose link reads `link_text`."""
-    opener.click()
-    modal = page.locator(".modal-dialog, [role=dialog]").filter(has=page.locator("input")).last
-    expect(modal).to_be_visible()
-    # Let the search answer before choosing: the live server shares one SQLite connection
-    # between its threads, so two requests at once could interleave their transactions.
-    with page.expect_response(lambda response: "q=" in response.url):
-        modal.locator("input[name=q]").fill(search)
-    modal.get_by_role("link", name=link_text).first.click()
-    expect(modal).to_be_hidden()
-
-
-def open_footer_actions(page):
-    toggle = page.locator("footer [data-w-dropdown-target=toggle], footer .dropdown-toggle").last
-    if toggle.count() and toggle.is_visible():
-        toggle.click()
-
-
 def add_quote(page, index, source, quote):
+    """Add a quote row, choose the source by its outlet, and select the quote's words in the
+    source's text shown under the quote field (the stance is "supports" already)."""
     page.get_by_role("button", name=re.compile(r"Add quote", re.I)).last.click()
     form = page.locator(f"#inline_child_evidence-{index}")
     expect(form).to_be_visible()
-    choose_in_modal(
-        page,
-        form.get_by_role("button", name=re.compile(r"Choose", re.I)).first,
-        source.title[:20],
-        source.title,
-    )
-    form.locator(f"[name=evidence-{index}-quote]").fill(quote)
-    form.locator(f"[name=evidence-{index}-stance]").select_option("supports")
+    with page.expect_response(lambda response: "/source-text/" in response.url):
+        choose_in_modal(
+            page,
+            form.get_by_role("button", name=re.compile(r"Choose", re.I)).first,
+            source.outlet.name,
+            source.title,
+        )
+    select_in_source_text(page, index, quote)
+    expect(form.locator(f"[name=evidence-{index}-quote]")).to_have_value(quote)
 
 
 def related_explainer(verifier, editor):
@@ -102,8 +91,10 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
     screenshot("editor-dashboard")
     page.goto(f"{live_server.url}/admin/snippets/newsroom/claim/add/")
     page.locator("[name=statement]").fill(STATEMENT)
+    corroboration = page.locator("#panel-corroboration-section")
     for index, (source, quote) in enumerate(zip((first, second), QUOTES.values(), strict=True)):
         add_quote(page, index, source, quote)
+        expect(corroboration).to_contain_text(f"{index + 1} outlet")
     screenshot("claim-with-two-quotes")
     open_footer_actions(page)
     page.locator("button[name=action-publish]").click()
@@ -116,16 +107,14 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
     assert all(evidence.is_anchored for evidence in claim.evidence.all())
     screenshot("claim-published")
 
-    # 2. A verifier (not the author) verifies it through the verify view.
+    # 2. A verifier (not the author) goes from the dashboard's queue to the decision, which
+    # opens on "Verified": two outlets need no single-source note.
+    assert claim.corroboration().supporting_outlets == settings.NEWSROOM_MIN_OUTLETS
     switch_user(page, live_server, "verifier")
-    page.goto(f"{live_server.url}/admin/snippets/newsroom/claim/inspect/{claim.pk}/")
-    screenshot("verifier-inspects-claim")
-    page.goto(f"{live_server.url}/admin/snippets/newsroom/claim/verify/{claim.pk}/")
-    page.get_by_label("Verified", exact=True).check()
-    page.locator("[name=note]").fill("The Kremlin's statement, as two sources report it.")
-    if claim.corroboration().supporting_outlets < settings.NEWSROOM_MIN_OUTLETS:
-        # Most seed texts name no outlet, so the verifier says it rests on one.
-        page.locator("[name=single_source]").check()
+    queue = page.locator("#claims-awaiting-verification")
+    queue.get_by_role("link", name=STATEMENT, exact=True).click()
+    expect(page.get_by_label("Verified", exact=True)).to_be_checked()
+    page.locator("[name=note]").fill("The Kremlin's statement, as two outlets report it.")
     screenshot("verify-form")
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".messages").first).to_contain_text("verified")
@@ -149,6 +138,7 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
         "Putin said",
         re.compile(re.escape(str(claim)[:40])),
     )
+    expect(page.locator("[data-claim-status]").first).to_have_text("Verified")
     screenshot("explainer-cites-claim")
     open_footer_actions(page)
     page.locator("button[name=action-submit]").click()
@@ -166,7 +156,9 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
     dialog_submit = page.locator("[role=dialog] button[type=submit]")
     if dialog_submit.count() and dialog_submit.first.is_visible():
         dialog_submit.first.click()
-    expect(page.locator(".messages").first).to_contain_text("Is Putin ready to talk to Macron?")
+    expect(page.locator(".messages").first).to_contain_text(
+        "Approved and published: “Is Putin ready to talk to Macron?” is live."
+    )
     explainer.refresh_from_db()
     assert explainer.live, "approving in Desk review publishes the explainer"
     screenshot("explainer-approved")

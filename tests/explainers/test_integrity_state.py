@@ -144,6 +144,30 @@ class DeskMachine(RuleBasedStateMachine):
         )
         self.write_and_import(name, text, outlet)
 
+    @rule(
+        outlet=st.sampled_from(OUTLETS),
+        chosen=st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=4, unique=True),
+    )
+    def add_source_in_the_admin(self, outlet, chosen):
+        """An editor pastes a page into Add source, previews it, then saves: the importer
+        writes it, setting its reader prompt aside."""
+        text = (
+            "Pasted story on the talks\n\n"
+            + "\n\n".join(f"{sentence}." for sentence in chosen)
+            + "\n\nShare your viewpoint and stay with us for ongoing coverage."
+        )
+        target = Outlet.objects.matching(outlet)
+        fields = {"original_text": text, "outlet": target.pk if target else "", "kind": ""}
+        url = snippet_url("source", "add")
+        previewed = self.editor_client.post(url, {**fields, "preview": "1"})
+        assert previewed.context["preview"] is not None, previewed.context["form"].errors
+        known = set(Source.objects.values_list("pk", flat=True))
+        text_hash = previewed.context["form"].text_hash
+        response = self.editor_client.post(url, {**fields, "previewed": text_hash})
+        source = Source.objects.exclude(pk__in=known).get()
+        assert_redirected(response, snippet_url("source", "inspect", source.pk))
+        assert source.set_aside and source.imported_at and source.outlet == target
+
     @rule(data=st.data(), edit=st.sampled_from(EDITS))
     def reimport_changed(self, data, edit):
         if not self.files:

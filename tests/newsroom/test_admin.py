@@ -41,23 +41,25 @@ def test_editor_creates_an_outlet(editor_client):
 
 def test_editor_creates_a_source_by_hand(editor_client):
     outlet = OutletFactory(name="Wire")
-    response = editor_client.post(
-        snippet_url("source", "add"),
-        {
-            "title": "Kremlin open to talks",
-            "outlet": outlet.pk,
-            "url": "https://example.org/kremlin",
-            "kind": "article",
-            "language": "en",
-            "published_on": "2025-12-21",
-            "date_precision": "day",
-            "tags": "france, russia",
-            "original_text": "Peskov said Putin was ready for dialogue.",
-        },
-    )
+    fields = {
+        "title": "Kremlin open to talks",
+        "outlet": outlet.pk,
+        "url": "https://example.org/kremlin",
+        "kind": "article",
+        "language": "en",
+        "published_on": "2025-12-21",
+        "date_precision": "day",
+        "tags": "france, russia",
+        "original_text": "Peskov said Putin was ready for dialogue.",
+    }
+    # Pasted text goes through the importer: a preview first (tests/newsroom/test_source_admin.py).
+    previewed = editor_client.post(snippet_url("source", "add"), {**fields, "preview": "1"})
+    assert previewed.context["preview"] is not None, previewed.context["form"].errors
+    text_hash = previewed.context["form"].text_hash
+    response = editor_client.post(snippet_url("source", "add"), {**fields, "previewed": text_hash})
     assert response.status_code == 302, response.context["form"].errors
     source = Source.objects.get(title="Kremlin open to talks")
-    assert response["Location"] == snippet_url("source", "list")
+    assert response["Location"] == snippet_url("source", "inspect", source.pk)
     assert source.outlet == outlet
     assert source.body == "Peskov said Putin was ready for dialogue."
     assert sorted(source.tags.names()) == ["france", "russia"]

@@ -667,6 +667,23 @@ ADMIN_ROWS = [
         lambda d: snippet_url("claim", "add_evidence", d.claim.pk),
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
     ),
+    # The claim form's quote tools.
+    ("claim:source_text", "get", lambda d: snippet_url("claim", "source_text", d.source.pk), DESK),
+    (
+        "claim:source_text (no such source)",
+        "get",
+        lambda d: snippet_url("claim", "source_text", 999_999),
+        {"anonymous": LOGIN, "editor": 404, "verifier": 404, "superuser": 404},
+    ),
+    (
+        "claim:draft_corroboration",
+        "get",
+        lambda d: (
+            snippet_url("claim", "draft_corroboration")
+            + f"?source={d.source.pk}&quote=Elysee+Palace+said&stance=supports"
+        ),
+        DESK,
+    ),
     ("claim:edit (draft)", "get", lambda d: snippet_url("claim", "edit", d.draft_claim.pk), DESK),
     *snippet_rows("outlet", lambda d: d.outlet),
     ("outlet:copy", "get", lambda d: snippet_url("outlet", "copy", d.outlet.pk), DESK),

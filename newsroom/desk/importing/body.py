@@ -46,3 +46,20 @@ def _join_block(block):
             separator = "\n\n"
         text += separator + line
     return text
+
+
+def body_passages(body: str, segments: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """The body in the pieces the importer made of it, for reading: a transcript's timed
+    segments (label and text), else its paragraphs (unlabelled)."""
+    segments = list(segments)
+    if segments:
+        return [
+            {
+                "label": segment.get("label", ""),
+                "text": body[segment["start_offset"] : segment["end_offset"]],
+            }
+            for segment in segments
+        ]
+    return [
+        {"label": "", "text": paragraph} for paragraph in body.split("\n\n") if paragraph.strip()
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -21,12 +22,13 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
-from newsroom.desk.importing.manifest import ManifestError, Manifests
+from newsroom.desk.importing.manifest import ManifestEntry, ManifestError, Manifests
 from newsroom.desk.importing.parsing import ParsedSource, parse_source
 from newsroom.desk.importing.reading import (
     MAX_BYTES,
     SUPPORTED_SUFFIXES,
     UnreadableSource,
+    decode,
     read_source_text,
 )
 from newsroom.desk.importing.restoring import carry_restorations
@@ -43,6 +45,8 @@ IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = (
 )
 _LOOKUP_CHUNK = 2000
 BATCH_SIZE = 200
+#: How an editor's pasted text is named in its outcome: it has no file.
+PASTED = "pasted text"
 PARALLEL_FROM = 500
 
 
@@ -93,6 +97,7 @@ class PendingWrite:
     content_hash: str
     parsed: object
     restored_lines: list
+    tags: list = field(default_factory=list)
 
 
 @dataclass
@@ -192,17 +197,21 @@ def _unsupported():
 
 
 class SourceImporter:
-    """Imports files as sources. `dry_run` reads and cleans everything, writes nothing."""
+    """Imports files as sources. `dry_run` reads and cleans everything, writes nothing.
+    `user`, when an editor imports (pasting a text in the admin), is named on the
+    revisions and log entries the import writes."""
 
     def __init__(
         self,
         dry_run: bool = False,
         root: str | os.PathLike[str] | None = None,
         max_bytes: int = MAX_BYTES,
+        user: AbstractBaseUser | None = None,
     ):
         self.dry_run = dry_run
         self.root = root or settings.BASE_DIR
         self.max_bytes = max_bytes
+        self.user = user
         self.manifests = Manifests()
         self._outlets = {}
 
@@ -246,6 +255,28 @@ class SourceImporter:
                 emit(self._write_one(work))
         self._write_batch(batch, emit)
         return summary
+
+    def prepare_text(
+        self, text: str, entry: ManifestEntry | None = None, name: str = PASTED
+    ) -> tuple[FileOutcome, PendingWrite | None]:
+        """Read and clean one text that is no file (an editor's paste) as a file's text is
+        read and cleaned, `entry` standing for its manifest entry. Returns its outcome and
+        what `write_prepared` would write: the cleaned source, or None when it failed."""
+        path = Path(name)
+        try:
+            source_text = decode(text.encode("utf-8"))
+        except UnreadableSource as error:
+            return FileOutcome(path, name, FAILED, str(error)), None
+        checked = CheckedFile(
+            path, None, source_text, entry, Source.hash_text(source_text.text), None
+        )
+        return self._prepare(checked, _parse_safely(checked.text))
+
+    def write_prepared(self, work: PendingWrite, tags: Iterable[str] = ()) -> FileOutcome:
+        """Write what `prepare_text` made, as a new source with no file behind it, tagged
+        with `tags`."""
+        work.tags = list(tags)
+        return self._write_one(work)
 
     def _known_sources(self, keys):
         keys, known = list(keys), {}
@@ -397,15 +428,17 @@ class SourceImporter:
         source = Source.objects.get(pk=work.row["pk"]) if work.row else Source(seed_file=work.key)
         self._fill(source, work, timezone.now())
         if work.row:
-            change = save_source(source)
-            source.save_revision(clean=False, log_action=True)
+            change = save_source(source, user=self.user)
+            source.save_revision(user=self.user, clean=False, log_action=True)
             outcome.flagged_claims = change.flagged_claims
             if outcome.flagged_claims:
                 outcome.message += f"; {len(outcome.flagged_claims)} claims need re-check"
         else:
+            if work.tags:
+                source.tags.set(work.tags)  # kept in memory until save(), so in the revision
             source.save()
-            source.save_revision(clean=False)
-            log(instance=source, action="wagtail.create", content_changed=True)
+            source.save_revision(user=self.user, clean=False)
+            log(instance=source, action="wagtail.create", user=self.user, content_changed=True)
         outcome.source_id = source.pk
 
     def _fill(self, source, work, imported_at):
@@ -414,7 +447,7 @@ class SourceImporter:
         it in by hand."""
         parsed, known = work.parsed, source.pk is not None
         source.title = parsed.title[:500] or (
-            source.title if known else Path(source.seed_file).stem
+            source.title if known else Path(source.seed_file or "").stem
         )
         if not known or parsed.kind_stated:
             source.kind = parsed.kind
@@ -436,7 +469,9 @@ class SourceImporter:
     def _url_holder(self, url, key):
         if not url:
             return None
-        return Source.objects.filter(url=url).exclude(seed_file=key).first()
+        holders = Source.objects.filter(url=url)
+        # A pasted text has no file (key None): every source holding the URL is another's.
+        return (holders.exclude(seed_file=key) if key else holders).first()
 
     def _outlet(self, name):
         """The outlet going by `name` (its name, an alias or its domain, however spelt),

@@ -77,17 +77,17 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
 
     # The edit form (forms.SourceForm) is set on the admin's viewset: the form saves through
     # the write path, which reads these models, so they cannot import it.
+    #: Where the source comes from: in the edit form, and in the admin's paste-and-import
+    #: form, where they win over what the importer infers.
+    provenance_panels = [
+        FieldPanel("outlet"),
+        FieldPanel("url"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]),
+        FieldRowPanel([FieldPanel("published_on"), FieldPanel("date_precision")]),
+    ]
     panels = [
         FieldPanel("title"),
-        MultiFieldPanel(
-            [
-                FieldPanel("outlet"),
-                FieldPanel("url"),
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]),
-                FieldRowPanel([FieldPanel("published_on"), FieldPanel("date_precision")]),
-            ],
-            heading="Provenance",
-        ),
+        MultiFieldPanel(provenance_panels, heading="Provenance"),
         FieldPanel("tags"),
         # Only offered when a source is created by hand; afterwards text changes by re-import.
         FieldPanel("original_text"),
