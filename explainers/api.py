@@ -20,15 +20,13 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from explainers.api_cache import answer_canonical, api_cache, as_int, claims_query, pages_query
+from explainers.api_cache import answer_canonical, api_cache, claims_query, pages_query
 from explainers.api_changes import latest_change
 from explainers.models import ExplainerIndexPage, ExplainerPage, RelatedFeature
+from explainers.query_params import check_pages_params
 from explainers.serializers import ClaimSerializer
-from newsroom.desk.ids import DATABASE_INT_MAX
 from newsroom.desk.models import Claim, Evidence
 
 # A browser or proxy may keep an answer this long; the server's copy lives until the desk
@@ -122,22 +120,14 @@ class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class BoundedPagination(WagtailPagination):
-    """Wagtail's offset pagination, refusing an offset the database cannot take as it
-    refuses a negative one (a 400), instead of failing on it."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        offset = as_int(request.GET.get("offset"))
-        if offset is not None and offset > DATABASE_INT_MAX:
-            raise BadRequestError(f"offset cannot be higher than {DATABASE_INT_MAX}")
-        return super().paginate_queryset(queryset, request, view=view)
-
-
 class ExplainerPagesAPIViewSet(CachedReadMixin, PagesAPIViewSet):
     """Wagtail's pages endpoint, narrowed to live explainers and their index that no view
-    restriction hides, for every caller (logged in or holding a page password alike)."""
+    restriction hides, for every caller (logged in or holding a page password alike). Its
+    query is checked first (explainers.query_params): a bad value is a 400."""
 
-    pagination_class = BoundedPagination
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_pages_params(request.GET)
 
     def canonical_query(self, params, detail):
         return pages_query(params, detail)

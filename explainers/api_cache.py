@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest, QueryDict
 
+from explainers.query_params import clean_search
+
 if TYPE_CHECKING:
     from rest_framework.pagination import PageNumberPagination
 
@@ -105,7 +107,8 @@ def read_by_nobody(name: str, value: str | None) -> bool:
 def pages_query(params: Mapping[str, str], detail: bool) -> CanonicalQuery:
     """/api/v2/pages/: Wagtail reads the last value of each parameter, and refuses those it
     does not know or ignores them (a detail does), so they are kept, and their answers not
-    cached; nor are a search's or a random order's."""
+    cached; nor are a search's or a random order's. A search is read as its words
+    (explainers.query_params.clean_search)."""
     cacheable_params = PAGES_DETAIL_CACHEABLE if detail else PAGES_LISTING_CACHEABLE
     # The values that mean the same as leaving the parameter out.
     defaults = {"offset": 0, "limit": default_pages_limit()}
@@ -114,6 +117,8 @@ def pages_query(params: Mapping[str, str], detail: bool) -> CanonicalQuery:
         value = params.get(name)
         if read_by_nobody(name, value):
             continue
+        if name == "search":
+            value = clean_search(value)
         number = as_int(value) if name in PAGES_INTEGERS else None
         if number is not None and number >= 0:
             if number == defaults.get(name):

@@ -7,17 +7,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from explainers.models import Correction, ExplainerPage
+from explainers.query_params import clean_search
 
 RESULTS_PER_PAGE = 20
 CORRECTIONS_PER_PAGE = 20
-MAX_QUERY_LENGTH = 200
 
 
 @require_GET
 def search(request):
     """Published explainers matching the query, through Wagtail search (PostgreSQL full-text
-    in production, the database backend everywhere)."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    in production, the database backend everywhere). The query is searched as its words
+    (explainers.query_params.clean_search), so no text can fail the backend."""
+    query = clean_search(request.GET.get("q", ""))
     results = None
     if query:
         found = ExplainerPage.objects.live().public().search(query)

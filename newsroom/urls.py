@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from explainers import views as explainer_views
 from explainers.feeds import CorrectionsFeed, ExplainersAtomFeed, ExplainersFeed
 from newsroom.api import urlpatterns as api_urlpatterns
+from newsroom.lockout import authenticate_with_password
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -29,4 +30,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page-password form, with a limit on wrong guesses; it shadows Wagtail's own
+    # route of the same path and name below.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path("", include(wagtail_urls)),
+]

@@ -9,7 +9,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.log_actions import log
 from wagtail.models import Page
@@ -83,17 +83,26 @@ class ExplainerIndexPage(RoutablePageMixin, Page):
         context = self.listing_context(request, self.explainers())
         return self.render(request, context_overrides=context)
 
-    @path("tag/<slug:tag>/", name="tag")
+    # Taggit's slugs are Unicode ("élysée", "україна"): \w is Unicode in Python.
+    @re_path(r"^tag/(?P<tag>[-\w]+)/$", name="tag")
     def tag(self, request, tag):
-        tag = get_object_or_404(Tag, slug=tag)
-        context = self.listing_context(request, self.explainers().filter(tags=tag), tag=tag)
+        # Only a tag readers can see on a live, public explainer has a page: a tag used
+        # only on sources, claims, drafts or private pages is not told apart from none.
+        explainers = self.explainers()
+        seen = ExplainerPageTag.objects.filter(content_object__in=explainers).values("tag")
+        tag = get_object_or_404(Tag, slug=tag, pk__in=seen)
+        context = self.listing_context(request, explainers.filter(tags=tag), tag=tag)
         return self.render(
             request,
             context_overrides=context,
             template="explainers/explainer_tag_page.html",
         )
 
-    def tag_url(self, tag):
+    def tag_url(self, tag: Tag) -> str:
+        """The page for `tag`, or "" for a tag whose slug came out empty (all punctuation):
+        such a tag is shown without a link."""
+        if not tag.slug:
+            return ""
         return self.url + self.reverse_subpage("tag", kwargs={"tag": tag.slug})
 
 

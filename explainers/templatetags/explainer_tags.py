@@ -62,7 +62,8 @@ def claim_statuses():
 
 @register.simple_tag
 def tag_url(index_page, tag):
-    """The explainers section's page for a tag."""
+    """The explainers section's page for a tag; "" for a tag that has none (shown unlinked):
+    {% tag_url index_page tag as href %}."""
     return index_page.tag_url(tag)
 
 

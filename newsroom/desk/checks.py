@@ -5,7 +5,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error
+from django.core.checks import Error, Warning
 
 LOCAL_HOSTNAMES = {"localhost", "localhost.localdomain"}
 
@@ -53,5 +53,32 @@ def check_admin_base_url(app_configs, **kwargs):
                 "link to it."
             ),
             id="newsroom.E001",
+        )
+    ]
+
+
+# Backends that keep e-mails on this machine (or drop them) instead of sending them.
+UNSENT_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+def check_email_backend(app_configs, **kwargs):
+    """Wagtail's workflow notifications (submitted, approved, rejected) are e-mails; a live
+    site's must reach people, so EMAIL_URL names a real mail server."""
+    if getattr(settings, "EMAIL_BACKEND", None) not in UNSENT_EMAIL_BACKENDS:
+        return []
+    return [
+        Warning(
+            f"E-mails are not sent: EMAIL_BACKEND is {settings.EMAIL_BACKEND}.",
+            hint=(
+                "Set the EMAIL_URL environment variable to the mail server "
+                "(smtp+tls://user:password@mail.example.org:587): workflow notifications "
+                "go through it."
+            ),
+            id="newsroom.W001",
         )
     ]

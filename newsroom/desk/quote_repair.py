@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from wagtail.admin.widgets import AdminAutoHeightTextInput
 
-from newsroom.desk.anchoring import Words, anchor_quote, closest_passage, differing_words
+from newsroom.desk.anchoring import (
+    Words,
+    anchor_quote,
+    closest_passage,
+    differing_words,
+    quote_length_problem,
+)
 from newsroom.desk.models import Evidence
 
 
@@ -25,8 +31,10 @@ class QuoteRepair:
 
 def quote_repair(evidence: Evidence) -> QuoteRepair | None:
     """The repair to offer for an evidence row whose quote its source refuses; None if the
-    quote anchors, or its source has no passage like it."""
-    if not evidence.source_id or not evidence.quote.strip():
+    quote anchors, is too long to cite (refused for its length), or its source has no
+    passage like it."""
+    quote = evidence.quote
+    if not evidence.source_id or not quote.strip() or quote_length_problem(quote):
         return None
     body = evidence.source.body
     if anchor_quote(body, evidence.quote) is not None:

@@ -5,8 +5,13 @@ sources to those sharing the claim's significant terms, then each sentence of th
 scored by term overlap weighted by rarity (TF-IDF-like, over the candidate sentences),
 blended with rapidfuzz's token-set similarity. A sentence that negates where the claim
 does not (or the reverse) is suggested as disputing.
+
+The admin views ask cached_suggestions(), which computes them once per change to what they
+depend on (the claim's statement, the sources it cites, any source added, changed or
+deleted) and keeps them in Django's cache, so a view costs a few queries, not a search.
 """
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -15,7 +20,8 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import add
 
-from django.db.models import Case, Q, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Count, Max, Q, Value, When
 from rapidfuzz import fuzz
 
 from newsroom.desk.models import Claim, Evidence, Source
@@ -27,6 +33,9 @@ CANDIDATE_SOURCES = 40
 PER_SOURCE = 2
 MIN_SCORE = 0.35
 MIN_SENTENCE, MAX_SENTENCE = 25, 600
+# Long enough to spare a busy desk the search; a change to a source or the claim makes a
+# new key at once, so this only bounds how long an unused entry stays.
+CACHE_SECONDS = 60 * 60 * 24
 
 _NEGATION_CUES = """not no never nor neither none nobody nothing without deny denies denied denial
     reject rejects rejected refuse refuses refused refusal false untrue dismiss dismissed
@@ -192,3 +201,44 @@ def _spread(scored, limit):
         if len(chosen) == limit:
             break
     return chosen
+
+
+def cached_suggestions(claim: Claim, limit: int = 10) -> list[Suggestion]:
+    """suggest_evidence(), computed once per change to what it depends on and then read
+    from the cache: the claim's statement, the sources it cites, and the sources at large
+    (how many there are and when one last changed)."""
+    key = _cache_key(claim, limit)
+    stored = cache.get(key)
+    if stored is None:
+        found = suggest_evidence(claim, limit)
+        cache.set(key, [_stored(suggestion) for suggestion in found], CACHE_SECONDS)
+        return found
+    sources = (
+        Source.objects.select_related("outlet")
+        .only("pk", "title", "kind", "outlet__name")
+        .in_bulk({source_id for source_id, *_ in stored})
+    )
+    return [
+        Suggestion(sources[source_id], *rest) for source_id, *rest in stored if source_id in sources
+    ]
+
+
+def _cache_key(claim, limit):
+    sources = Source.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    cited = sorted({evidence.source_id for evidence in claim.evidence.all()})
+    depends_on = repr((claim.statement, cited, sources["count"], sources["changed"], limit))
+    digest = hashlib.sha256(depends_on.encode()).hexdigest()
+    return f"newsroom:suggestions:{claim.pk}:{digest}"
+
+
+def _stored(suggestion):
+    """A suggestion as the cache keeps it: its source by id, so no body is stored."""
+    return (
+        suggestion.source.pk,
+        suggestion.quote,
+        suggestion.start,
+        suggestion.end,
+        suggestion.stance,
+        suggestion.score,
+        suggestion.shared_terms,
+    )

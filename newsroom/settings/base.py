@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,7 +56,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.csp.NewsroomCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "newsroom.write_transactions.WriteTransactionMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes watches every authenticate() (the admin's login form): after AXES_FAILURE_LIMIT
+# wrong passwords for one username from one address, that pair is refused, even with the
+# right password, for AXES_COOLOFF_TIME. Other users, and the same user elsewhere, still log
+# in. Page passwords are not usernames: newsroom/lockout.py limits them per address with the
+# same two settings.
+AUTHENTICATION_BACKENDS = ["newsroom.lockout.LoginBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "newsroom.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -84,8 +101,31 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Each request is one transaction: a request that fails (a database that goes away halfway
 # through an admin save) leaves nothing half-saved.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+
+
+def concurrent_sqlite(database: dict) -> dict:
+    """SQLite settings under which saves at the same moment wait their turn instead of failing.
+
+    WAL lets readers read while one writer writes. IMMEDIATE takes the write lock when a
+    transaction begins, so a second save waits (up to `timeout` seconds) and then reads what
+    the first one wrote, instead of failing with "database is locked" halfway through. As
+    that lock is taken at BEGIN, only write requests are wrapped in a transaction, by
+    newsroom.write_transactions.WriteTransactionMiddleware, not ATOMIC_REQUESTS (readers'
+    GETs would queue behind every save). An in-memory database ignores WAL, harmlessly.
+    """
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return database
+    database["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **database.get("OPTIONS", {}),
+    }
+    database["ATOMIC_REQUESTS"] = False
+    return database
+
+
+concurrent_sqlite(DATABASES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

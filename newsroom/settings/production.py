@@ -10,6 +10,12 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The site's public address (https://news.example.org), which Wagtail's notification e-mails
 # link to. No local fallback here: unset, `check --deploy` fails (newsroom/desk/checks.py).
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="")
+# Workflow notifications go out through EMAIL_URL (smtp+tls://user:password@host:587,
+# smtps://…). Unset, they are written to the log rather than failing with a traceback on
+# every submit and approval, and `check --deploy` warns (newsroom/desk/checks.py).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 STORAGES = {
     **STORAGES,

@@ -197,6 +197,7 @@ def check_deploy(**environment):
         **PRODUCTION_ENV,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
         "DATABASE_URL": "sqlite:///:memory:",
+        "EMAIL_URL": "smtp+tls://desk:secret@mail.example.org:587",
         **environment,
     }
     # The browser tests' conftest sets this for Playwright; a server never has it.

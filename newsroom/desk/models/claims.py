@@ -1,8 +1,10 @@
 import contextvars
+import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.html import format_html
@@ -21,7 +23,13 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from newsroom.desk.anchoring import Anchor, anchor_quote, closest_passage, refusal_message
+from newsroom.desk.anchoring import (
+    Anchor,
+    anchor_quote,
+    closest_passage,
+    quote_length_problem,
+    refusal_message,
+)
 from newsroom.desk.signals import claim_saved
 
 
@@ -263,6 +271,9 @@ class Evidence(Orderable):
 
     def clean(self):
         super().clean()
+        too_long = quote_length_problem(self.quote)
+        if too_long:
+            raise ValidationError({"quote": too_long})
         if not self.source_id or not self.quote:
             return
         anchor = anchor_quote(self.source.body, self.quote)
@@ -349,10 +360,18 @@ class Evidence(Orderable):
     @property
     def nearest_passage(self):
         """For a quote no longer found word for word, the source's passage most like it: a
-        hint for the editor fixing the quote, never evidence."""
-        if self.is_anchored:
+        hint for the editor fixing the quote, never evidence. Sought once per text of the
+        source and the quote, then read from the cache."""
+        if self.is_anchored or quote_length_problem(self.quote):
             return ""
-        return closest_passage(self.source.body, self.quote)
+        body = self.source.body
+        digest = hashlib.sha256(body.encode() + b"\0" + self.quote.encode()).hexdigest()
+        key = f"newsroom:closest-passage:{digest}"
+        passage = cache.get(key)
+        if passage is None:
+            passage = closest_passage(body, self.quote)
+            cache.set(key, passage, 60 * 60 * 24)
+        return passage
 
     @property
     def anchored_text(self):

@@ -8,6 +8,7 @@ from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permissions import policy_registry
 
+from newsroom.desk.anchoring import quote_length_problem
 from newsroom.desk.corroboration import EvidenceDraft, corroboration_of_drafts
 from newsroom.desk.ids import parse_id, require_ids
 from newsroom.desk.models import Evidence, Source
@@ -74,6 +75,9 @@ class DraftCorroborationView(ClaimFormToolView):
             raise BadRequest("Each evidence row needs a source, a quote and a stance.")
         if any(stance not in Evidence.Stance.values for stance in stances):
             raise BadRequest("A stance is not one of supports, disputes or context.")
+        too_long = next(filter(None, map(quote_length_problem, quotes)), "")
+        if too_long:
+            raise BadRequest(too_long)
         source_ids = require_ids(sources)
         found = self.sources_by_id(source_ids)
         drafts = [

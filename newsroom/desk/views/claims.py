@@ -28,7 +28,7 @@ from newsroom.desk.actions.claims import (
 )
 from newsroom.desk.claim_forms import VerificationForm
 from newsroom.desk.models import Claim, Evidence, Source
-from newsroom.desk.suggestions import suggest_evidence
+from newsroom.desk.suggestions import cached_suggestions
 from newsroom.desk.text import counted
 from newsroom.desk.views.base import DeskObjectView
 
@@ -227,7 +227,7 @@ class ClaimEditView(ClaimURLsMixin, EditView):
                     SuggestionsSidePanel(
                         self.live_object,
                         self.request,
-                        suggestions=suggest_evidence(self.live_object, self.suggestion_limit),
+                        suggestions=cached_suggestions(self.live_object, self.suggestion_limit),
                         add_evidence_url=self.claim_url(self.add_evidence_url_name, self.object),
                     )
                 )
@@ -311,7 +311,7 @@ class ClaimInspectView(ClaimURLsMixin, InspectView):
         if can_change:
             context.update(
                 suggestion_context(
-                    suggest_evidence(claim, self.suggestion_limit),
+                    cached_suggestions(claim, self.suggestion_limit),
                     self.claim_url(self.add_evidence_url_name, claim),
                     self.request,
                 )

@@ -1,0 +1,155 @@
+"""Fuzzing the public surface: Hypothesis draws hostile query strings (Unicode, NUL bytes,
+huge and negative numbers, repeated keys, very long values, the parameters each endpoint
+reads and others) for every reader URL and API endpoint, and tag slugs in any script. No
+answer may be a server error, and each must come within a time bound: a guard against a
+request tying up a worker, not a benchmark (issue #14, item 7). It runs on SQLite and, with
+DATABASE_URL set, on PostgreSQL."""
+
+import time
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explainers.models import Correction
+from tests.factories import ClaimFactory, explainer_index, explainer_page
+
+pytestmark = pytest.mark.django_db
+
+TIME_BOUND = 2.0
+EXAMPLES = 20
+
+# The parameters the public views and APIs read, and a few they do not.
+PARAMETER_NAMES = [
+    "q",
+    "page",
+    "page_size",
+    "search",
+    "search_operator",
+    "offset",
+    "limit",
+    "id",
+    "child_of",
+    "descendant_of",
+    "ancestor_of",
+    "type",
+    "fields",
+    "order",
+    "html_path",
+    "locale",
+    "translation_of",
+    "slug",
+    "title",
+    "tags",
+    "format",
+    "_",
+]
+
+huge_numbers = st.integers(min_value=-(2**80), max_value=2**80).map(str)
+values = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=8).map(
+        lambda text: text * 400
+    ),
+    huge_numbers,
+    st.text(max_size=20).map(lambda text: text + "\x00"),
+    st.sampled_from(["\x00", '"x', "a OR b", "*", "-", "()", "NEAR(a b)", "and", "or", "xor"]),
+    st.lists(st.text(max_size=6), min_size=100, max_size=700).map(" ".join),
+)
+
+
+@pytest.fixture
+def public_site(db):
+    """A published explainer citing a claim, with a tag and a correction; the URLs readers
+    and apps can ask for."""
+    page = explainer_page(title="Kremlin talks", tags=["Élysée", "Diplomacy"])
+    Correction.objects.create(page=page, kind=Correction.Kind.values[0], text="A date was wrong.")
+    claim = ClaimFactory()
+    index = explainer_index()
+    return {
+        "home": "/",
+        "index": index.url,
+        "explainer": page.url,
+        "tag": index.url + "tag/diplomacy/",
+        "search": "/search/",
+        "corrections": "/corrections/",
+        "rss": "/feeds/explainers.rss",
+        "atom": "/feeds/explainers.atom",
+        "corrections rss": "/feeds/corrections.rss",
+        "sitemap": "/sitemap.xml",
+        "robots": "/robots.txt",
+        "pages api": "/api/v2/pages/",
+        "page api": f"/api/v2/pages/{page.pk}/",
+        "find api": "/api/v2/pages/find/",
+        "claims api": "/api/claims/",
+        "claim api": f"/api/claims/{claim.pk}/",
+    }
+
+
+PAGES_API = ["search", "search_operator", "offset", "limit", "type", "fields", "order"]
+PAGES_API += ["child_of", "descendant_of", "ancestor_of", "id", "slug", "title", "locale"]
+# Each public URL, and the parameters it reads: drawn more often than others.
+SURFACE = {
+    "home": [],
+    "index": ["page"],
+    "explainer": [],
+    "tag": ["page"],
+    "search": ["q", "page"],
+    "corrections": ["page"],
+    "rss": [],
+    "atom": [],
+    "corrections rss": [],
+    "sitemap": ["p", "section"],
+    "robots": [],
+    "pages api": PAGES_API,
+    "page api": ["fields", "rich_text_format"],
+    "find api": ["id", "html_path"],
+    "claims api": ["page", "page_size"],
+    "claim api": [],
+}
+
+
+def query_strings(read):
+    """Query strings of up to six pairs, keys repeated at will, mostly ones a URL reads."""
+    names = st.one_of(
+        *([st.sampled_from(read)] * 3 if read else []),
+        st.sampled_from(PARAMETER_NAMES),
+        st.text(max_size=12),
+    )
+    return st.lists(st.tuples(names, values), max_size=6).map(urlencode)
+
+
+def assert_answers_promptly(client, url):
+    started = time.monotonic()
+    response = client.get(url)
+    elapsed = time.monotonic() - started
+    assert response.status_code < 500, (url, response.status_code)
+    assert elapsed < TIME_BOUND, (url, elapsed)
+
+
+@pytest.mark.parametrize("name", SURFACE)
+def test_no_query_string_breaks_a_public_url(client, public_site, name):
+    url = public_site[name]
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(query_strings(SURFACE[name]))
+    def answers(query_string):
+        assert_answers_promptly(client, f"{url}?{query_string}")
+
+    answers()
+
+
+def test_no_tag_slug_breaks_the_tag_route(client, public_site):
+    index_url = public_site["index"]
+
+    @settings(max_examples=EXAMPLES * 2, deadline=None)
+    @given(st.text(min_size=1, max_size=300))
+    def answers(slug):
+        assert_answers_promptly(client, f"{index_url}tag/{quote(slug, safe='')}/")
+
+    answers()
