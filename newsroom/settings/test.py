@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 concurrent_sqlite(DATABASES["default"])
+# First, so the browser tests' teardown can wait for every request the live server is
+# still answering (tests/requests_in_progress.py).
+MIDDLEWARE = ["tests.requests_in_progress.CountRequestsInProgress", *MIDDLEWARE]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "media-test"

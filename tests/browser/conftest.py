@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests.requests_in_progress import wait_until_idle
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -101,11 +103,14 @@ class InFlight:
 
 
 def close_settled(context, page):
-    """Close a context after its requests have had their answers (see InFlight)."""
+    """Close a context after its requests have had their answers (see InFlight), then wait
+    until the live server has answered whatever reached it (a request the closing browser
+    abandoned still runs to its end on the server)."""
     in_flight = getattr(context, "_newsroom_in_flight", None)
     if in_flight is not None and not page.is_closed():
         in_flight.settle(page)
     context.close()
+    assert wait_until_idle(), "the live server is still answering a request"
 
 
 def open_context(chromium, **options):
