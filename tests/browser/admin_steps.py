@@ -1,5 +1,7 @@
 """Steps in the admin that several browser tests take, as an editor or verifier takes them."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
@@ -45,3 +47,13 @@ def select_in_source_text(page, index, words):
         }""",
         [f"evidence-{index}-source-text", words],
     )
+
+
+def approve_in_page_editor(page):
+    """Approve the page's Desk review task from its edit view's footer, confirming the
+    comment dialog when Wagtail opens one."""
+    open_footer_actions(page)
+    page.get_by_role("button", name=re.compile(r"^Approve")).first.click()
+    dialog_submit = page.locator("[role=dialog] button[type=submit]")
+    if dialog_submit.count() and dialog_submit.first.is_visible():
+        dialog_submit.first.click()

@@ -19,6 +19,7 @@ from explainers.models import ExplainerIndexPage, ExplainerPage
 from newsroom.desk.models import Claim, Source
 from newsroom.desk.verification import verify_claim
 from tests.browser.admin_steps import (
+    approve_in_page_editor,
     choose_in_modal,
     open_footer_actions,
     select_in_source_text,
@@ -151,11 +152,7 @@ def test_editor_journey(page, live_server, editor, verifier, screenshot):
     # 4. The verifier approves it in Desk review, which publishes it.
     switch_user(page, live_server, "verifier")
     page.goto(f"{live_server.url}/admin/pages/{explainer.pk}/edit/")
-    open_footer_actions(page)
-    page.get_by_role("button", name=re.compile(r"^Approve")).first.click()
-    dialog_submit = page.locator("[role=dialog] button[type=submit]")
-    if dialog_submit.count() and dialog_submit.first.is_visible():
-        dialog_submit.first.click()
+    approve_in_page_editor(page)
     expect(page.locator(".messages").first).to_contain_text(
         "Approved and published: “Is Putin ready to talk to Macron?” is live."
     )

@@ -13,6 +13,7 @@ from wagtail.models import WorkflowState
 
 from explainers.models import ExplainerPage
 from newsroom.desk.models import Claim
+from tests.browser.admin_steps import approve_in_page_editor, open_footer_actions
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.factories import cited_claim_block, claim_with_evidence, explainer_page, verified
 
@@ -40,12 +41,6 @@ def claims(editor, verifier):
             Claim.Status.DISPUTED,
         ),
     }
-
-
-def open_footer_actions(page):
-    toggle = page.locator("footer [data-w-dropdown-target=toggle], footer .dropdown-toggle").last
-    if toggle.count() and toggle.is_visible():
-        toggle.click()
 
 
 def test_the_editor_sees_claim_status_while_writing(page, live_server, claims, editor, screenshot):
@@ -126,11 +121,7 @@ def test_the_verifier_is_told_their_approval_went_through(
 
     log_in(page, live_server, "verifier")
     page.goto(f"{live_server.url}/admin/pages/{draft.pk}/edit/")
-    open_footer_actions(page)
-    page.get_by_role("button", name=re.compile(r"^Approve")).first.click()
-    dialog_submit = page.locator("[role=dialog] button[type=submit]")
-    if dialog_submit.count() and dialog_submit.first.is_visible():
-        dialog_submit.first.click()
+    approve_in_page_editor(page)
     confirmation = page.locator(".messages").get_by_text("Approved and published")
     expect(confirmation).to_have_text(re.compile(r"“Are they talking\?” is live\."))
     assert ExplainerPage.objects.get(pk=draft.pk).live

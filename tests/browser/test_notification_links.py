@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.admin_steps import open_footer_actions, switch_user
+from tests.browser.admin_steps import approve_in_page_editor, open_footer_actions, switch_user
 from tests.browser.conftest import log_in
 from tests.factories import cited_claim_block, claim_with_evidence, explainer_page, verified
 
@@ -52,11 +52,7 @@ def test_e_mailed_links_lead_to_the_site(page, live_server, settings, editor, ve
     # The page's edit view, with Desk review's Approve among its actions.
     expect(page.locator("button[data-workflow-action-name=approve]").first).to_be_attached()
     screenshot("verifier-follows-the-e-mail")
-    open_footer_actions(page)
-    page.get_by_role("button", name=re.compile(r"^Approve")).first.click()
-    dialog_submit = page.locator("[role=dialog] button[type=submit]")
-    if dialog_submit.count() and dialog_submit.first.is_visible():
-        dialog_submit.first.click()
+    approve_in_page_editor(page)
     expect(page.locator(".messages").first).to_contain_text("Approved and published")
 
     live_link = link_in(e_mail_to(editor), rf"{re.escape(live_server.url)}/explainers/[\w-]+/")
