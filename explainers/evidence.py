@@ -15,9 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from explainers.citations import StreamData, iter_cited_claims, iter_pull_quote_sources
 from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.models.claims import QuoteLocation
 
 if TYPE_CHECKING:
-    from newsroom.desk.models.claims import Corroboration, TranscriptMoment
+    from newsroom.desk.models.claims import Corroboration
 
 STANCE_ORDER = [Evidence.Stance.SUPPORTS, Evidence.Stance.DISPUTES, Evidence.Stance.CONTEXT]
 
@@ -28,8 +29,8 @@ class Quote:
 
     evidence: Evidence
     source_number: int | None
-    timestamp: str = ""
-    timestamp_seconds: int | None = None
+    #: Where the quote stands in its source: a moment ("01:42") or a page ("p. 3").
+    location: QuoteLocation = QuoteLocation()
 
     @property
     def source(self) -> Source:
@@ -45,8 +46,8 @@ class Quote:
     def link(self) -> str:
         """The source's URL, at the quote's moment for a timed transcript."""
         url = safe_url(self.source.url)
-        if url and self.timestamp_seconds is not None:
-            return f"{url}#t={self.timestamp_seconds}"
+        if url and self.location.is_moment:
+            return f"{url}#t={self.location.seconds}"
         return url
 
 
@@ -65,9 +66,8 @@ class CitedClaim:
     def build(cls, claim: Claim, number_of: Callable[[Source], int | None]) -> Self:
         quotes = {stance: [] for stance in STANCE_ORDER}
         for evidence in claim.evidence.all():
-            label, seconds = transcript_moment(evidence)
             quotes.setdefault(evidence.stance, []).append(
-                Quote(evidence, number_of(evidence.source), label, seconds)
+                Quote(evidence, number_of(evidence.source), evidence.location)
             )
         return cls(
             claim,
@@ -140,12 +140,6 @@ def safe_url(url: str | None) -> str:
     """An imported URL, only if it is a web address (never javascript: or data:)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("https://", "http://")) else ""
-
-
-def transcript_moment(evidence: Evidence) -> "TranscriptMoment":
-    """The quote's moment in its transcript as ("01:42", 102), or ("", None): the desk's
-    rule (Evidence.transcript_moment), so readers and the admin cite the same moment."""
-    return evidence.transcript_moment
 
 
 class ExplainerDigest:

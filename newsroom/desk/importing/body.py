@@ -18,7 +18,8 @@ def assemble_body(
 ) -> tuple[str, list[dict[str, Any]]]:
     """Join the kept lines into the body: blank lines and one-paragraph-per-line text make
     paragraphs, list items and table rows stay one per line, and hard-wrapped lines are
-    rejoined. Returns (body, segments)."""
+    rejoined. Returns (body, segments): a transcript's timed segments, or a paged
+    document's pages ("p. 3" and where the page's text is in the body)."""
     kept = [line for line in lines if line.blank or line.number not in excluded]
     if transcript:
         return assemble_transcript(kept)
@@ -29,28 +30,47 @@ def assemble_body(
                 blocks.append(block)
             block = []
         else:
-            block.append(line.content)
+            block.append(line)
     if block:
         blocks.append(block)
-    return "\n\n".join(_join_block(block) for block in blocks), []
+    body, placed = "", []  # placed: (line, start, end) of each kept line's text in the body
+    for block in blocks:
+        if body:
+            body += "\n\n"
+        body = _join_block(block, body, placed)
+    return body, _page_segments(placed)
 
 
-def _join_block(block):
-    text = block[0]
-    for previous, line in zip(block, block[1:], strict=False):
-        if _ROW.match(previous) and _ROW.match(line):
-            separator = "\n"
-        elif _OPEN_SENTENCE.search(previous) and line[:1].islower():
-            separator = " "
-        else:
-            separator = "\n\n"
-        text += separator + line
-    return text
+def _join_block(block, body, placed):
+    for index, line in enumerate(block):
+        if index:
+            previous = block[index - 1].content
+            if _ROW.match(previous) and _ROW.match(line.content):
+                body += "\n"
+            elif _OPEN_SENTENCE.search(previous) and line.content[:1].islower():
+                body += " "
+            else:
+                body += "\n\n"
+        placed.append((line, len(body), len(body) + len(line.content)))
+        body += line.content
+    return body
+
+
+def _page_segments(placed):
+    pages = {}
+    for line, start, end in placed:
+        if line.page:
+            first, _ = pages.get(line.page, (start, end))
+            pages[line.page] = (first, end)
+    return [
+        {"page": page, "label": f"p. {page}", "start_offset": start, "end_offset": end}
+        for page, (start, end) in sorted(pages.items())
+    ]
 
 
 def body_passages(body: str, segments: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     """The body in the pieces the importer made of it, for reading: a transcript's timed
-    segments (label and text), else its paragraphs (unlabelled)."""
+    segments or a document's pages (label and text), else its paragraphs (unlabelled)."""
     segments = list(segments)
     if segments:
         return [

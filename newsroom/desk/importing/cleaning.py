@@ -8,11 +8,16 @@ with its line number and the reason, so an editor can check the importer and res
 """
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from newsroom.desk.importing.transcripts import TIMESTAMP
+from newsroom.desk.importing.promotion import split_channel_calls
+from newsroom.desk.importing.transcripts import read_cue
 from newsroom.desk.text import content_words
+
+#: The line that starts each page of a paged document's text (a PDF's, as read).
+PAGE_BREAK = "\f"
 
 NO_WORDS = "no words: stray symbols or markup"
 STRAY_MARKUP = "stray markup"
@@ -31,6 +36,10 @@ HEADLINE = "headline (used as the title)"
 ALT_HEADLINE = "another headline before the article (alternative title or repeat)"
 UNRELATED_HEADLINE = "headline of an unrelated story spliced into the article"
 DESCRIPTION = "video description before the transcript (not part of what is said)"
+CHANNEL_PROMOTION = "channel promotion addressing the reader (subscribe, like, share, watch next)"
+SOUND = "sound or music, not speech"
+RUNNING_HEAD = "running header or footer (repeated on the document's pages)"
+PAGE_NUMBER = "page number"
 
 # Reasons that, once the article has begun, mean it has ended: what follows is the
 # page around it, not more of the story.
@@ -84,6 +93,10 @@ _CHROME_WORDS = re.compile(
     r"main menu|play video|watch video|listen to (?:this|the) article|avatar)\b",
     re.I,
 )
+_SOUND = re.compile(r"^(?:[\[(][^\])]{1,30}[\])]|[♪♫\s]+)$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?$|^\d+\s*(?:of|/)\s*\d+$", re.I
+)
 _KICKER = re.compile(
     r"^(?:breaking(?: news)?|exclusive|live|update[d]?|watch|video|opinion|analysis|"
     r"explainer|just in)\s*[:|–—-]\s+",
@@ -99,6 +112,9 @@ class Line:
     text: str
     content: str
     timestamp: str = ""
+    page: int = 0
+    speaker: str = ""
+    turn: bool = False
 
     @property
     def blank(self) -> bool:
@@ -116,55 +132,127 @@ class Cleaning:
 
     @property
     def excluded(self) -> set[int]:
-        return {entry["line"] for entry in self.set_aside}
+        """The lines kept out whole (not those with only a part set aside)."""
+        return {entry["line"] for entry in self.set_aside if not entry.get("part")}
 
 
 def split_lines(text: str, transcript: bool | None = None) -> list[Line]:
-    """The text's lines, with a transcript's timestamps taken off into `timestamp`."""
+    """The text's lines, with a transcript's cues (time, speaker) taken off into `timestamp`
+    and `speaker`, and a paged document's lines numbered with their page. A time alone on
+    its line is the time of the words on the next line; the line itself is left out."""
     raw_lines = text.split("\n")
     if transcript is None:
         transcript = looks_like_transcript(raw_lines)
-    lines = []
+    lines, pending, page = [], None, 0
     for number, raw in enumerate(raw_lines, start=1):
-        content, stamp = raw.strip(), ""
-        match = TIMESTAMP.match(content) if transcript else None
-        if match:
-            stamp, content = match.group("stamp"), content[match.end() :].strip()
-        content = re.sub(r"^#{1,6}\s+", "", content)
-        lines.append(Line(number, raw, content, stamp))
+        if raw == PAGE_BREAK:
+            page += 1
+            continue
+        content = raw.strip()
+        cue = read_cue(content) if transcript else None
+        if cue is None and pending and content:
+            cue, pending = pending.said(content), None
+        if cue and not cue.speech:
+            pending = cue
+            continue
+        if cue:
+            pending = None
+            line = Line(number, raw, cue.speech, cue.label, page, cue.speaker, cue.turn)
+        else:
+            line = Line(number, raw, content, "", page)
+        lines.append(replace(line, content=re.sub(r"^#{1,6}\s+", "", line.content)))
     return lines
 
 
 def looks_like_transcript(raw_lines: Sequence[str]) -> bool:
-    stamped = sum(1 for raw in raw_lines if TIMESTAMP.match(raw.strip()))
+    stamped = sum(1 for raw in raw_lines if read_cue(raw))
     filled = sum(1 for raw in raw_lines if raw.strip())
     return stamped >= 3 and stamped >= 0.3 * filled
 
 
-def clean(text: str) -> Cleaning:
-    """Decide, line by line, what belongs to the story; see the module docstring."""
-    lines = split_lines(text)
+def clean(text: str, transcript: bool | None = None) -> Cleaning:
+    """Decide, line by line, what belongs to the story; see the module docstring.
+    `transcript` says the text is timed (captions), else the text's shape tells."""
+    lines = split_lines(text, transcript)
     transcript = any(line.timestamp for line in lines)
-    reasons = {}
+    spoken = _spoken_lines(lines)
+    reasons, cuts = {}, {}
     for index, line in enumerate(lines):
         if line.blank:
             continue
-        reason = noise_reason(line, lines[index - 1] if index else None)
+        if line.number in spoken:
+            reason, cut = _spoken_noise(line)
+            if cut:
+                cuts[line.number] = cut
+        else:
+            reason = noise_reason(line, lines[index - 1] if index else None)
         if reason:
             reasons[line.number] = reason
-    _mark_after_end(lines, reasons)
+    _mark_after_end(lines, reasons, spoken)
+    _mark_running_heads(lines, reasons)
     if transcript:
         _mark_description(lines, reasons)
         title = _title_from_prose(lines)
     else:
         title = _mark_headlines(lines, reasons)
         _mark_unrelated_headlines(lines, reasons)
-    set_aside = [
-        {"line": line.number, "text": line.text.strip(), "reason": reasons[line.number]}
-        for line in lines
-        if line.number in reasons
-    ]
+    set_aside = []
+    for line in lines:
+        if line.number in reasons:
+            set_aside.append(
+                {"line": line.number, "text": line.text.strip(), "reason": reasons[line.number]}
+            )
+        elif line.number in cuts:
+            # Only this part of the line is set aside; the rest is speech, kept.
+            set_aside.append(
+                {
+                    "line": line.number,
+                    "text": cuts[line.number],
+                    "reason": CHANNEL_PROMOTION,
+                    "part": True,
+                }
+            )
+    lines = without_cut_parts(lines, set_aside)
     return Cleaning(lines=lines, title=title, transcript=transcript, set_aside=set_aside)
+
+
+def without_cut_parts(lines: Iterable[Line], set_aside: Iterable[dict[str, Any]]) -> list[Line]:
+    """The lines with the parts still set aside (a channel's call on a line of speech) cut
+    out of them."""
+    parts = {entry["line"] for entry in set_aside if entry.get("part")}
+    return [
+        replace(line, content=split_channel_calls(line.content)[0])
+        if line.number in parts
+        else line
+        for line in lines
+    ]
+
+
+def _spoken_lines(lines):
+    """The numbers of a transcript's lines from its first timed line to its last: speech."""
+    timed = [line.number for line in lines if line.timestamp]
+    return range(timed[0], timed[-1] + 1) if timed else range(0)
+
+
+def _spoken_noise(line):
+    """(why a line of speech is noise or "", the channel's call cut from it or ""). Only
+    what is never speech counts: a line with no words, a sound, a channel's promotion; what
+    would be site chrome on a page (a short line, a name) is speech here."""
+    content = line.content
+    if not _LETTER.search(content):
+        return NO_WORDS, ""
+    if _SOUND.match(content):
+        return SOUND, ""
+    words = content.split()
+    hashtags = sum(1 for word in words if word.startswith("#") and len(word) > 1)
+    if hashtags >= 2 and hashtags >= 0.5 * len(words):
+        return HASHTAGS, ""
+    speech, call = split_channel_calls(content)
+    if not call:
+        return "", ""
+    if not _LETTER.search(speech):
+        return CHANNEL_PROMOTION, ""
+    return "", call
 
 
 def noise_reason(line: Line, previous: Line | None = None) -> str:
@@ -237,12 +325,16 @@ def _kept(lines, reasons):
     return [line for line in lines if not line.blank and line.number not in reasons]
 
 
-def _mark_after_end(lines, reasons):
+def _mark_after_end(lines, reasons, spoken=range(0)):
     """Once the story has begun, an end-of-article marker (comments, a prompt to the
-    reader, the author's bio, "Read more") ends it: what follows is the page around it."""
+    reader, the author's bio, "Read more") ends it: what follows is the page around it. A
+    transcript's speech goes on to its last timed line, whatever is said in it."""
     prose_seen, ended = 0, False
     for line in lines:
         if line.blank:
+            continue
+        if line.number in spoken:
+            prose_seen += 1
             continue
         reason = reasons.get(line.number)
         if ended:
@@ -251,6 +343,24 @@ def _mark_after_end(lines, reasons):
             ended = True
         elif not reason and _is_prose(line.content):
             prose_seen += 1
+
+
+def _mark_running_heads(lines, reasons):
+    """On a paged document, a line found on most of its pages is the running header or
+    footer, and a line that is only a page's number is that."""
+    pages = {line.page for line in lines if line.page}
+    for line in lines:
+        if line.page and not line.blank and _PAGE_NUMBER.match(line.content):
+            reasons.setdefault(line.number, PAGE_NUMBER)
+    if len(pages) < 3:
+        return
+    on_pages = {}
+    for line in lines:
+        if line.page and not line.blank:
+            on_pages.setdefault(line.content, set()).add(line.page)
+    for line in lines:
+        if line.page and len(on_pages.get(line.content, ())) >= 0.6 * len(pages):
+            reasons.setdefault(line.number, RUNNING_HEAD)
 
 
 def _mark_description(lines, reasons):

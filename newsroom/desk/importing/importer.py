@@ -22,15 +22,10 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
+from newsroom.desk.importing.formats import SUPPORTED_SUFFIXES, UNSUPPORTED, read_source_file
 from newsroom.desk.importing.manifest import ManifestEntry, ManifestError, Manifests
 from newsroom.desk.importing.parsing import ParsedSource, parse_source
-from newsroom.desk.importing.reading import (
-    MAX_BYTES,
-    SUPPORTED_SUFFIXES,
-    UnreadableSource,
-    decode,
-    read_source_text,
-)
+from newsroom.desk.importing.reading import MAX_BYTES, UnreadableSource, decode
 from newsroom.desk.importing.restoring import carry_restorations
 from newsroom.desk.models import Outlet, Source
 from newsroom.desk.models.outlets import name_key
@@ -69,6 +64,8 @@ class CheckedFile:
 def _parse_safely(text):
     try:
         return parse_source(text)
+    except UnreadableSource as error:  # e.g. pasted captions with a malformed cue
+        return str(error)
     except Exception as error:  # one file the cleaner chokes on must not stop the rest
         return repr(error)
 
@@ -176,10 +173,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
                 # claims), never a source.
                 if child.suffix.lower() == ".toml" or child.is_dir():
                     continue
-                problem = "" if child.suffix.lower() in SUPPORTED_SUFFIXES else _unsupported()
+                problem = "" if child.suffix.lower() in SUPPORTED_SUFFIXES else UNSUPPORTED
                 found.append((child, problem))
         elif path.exists() or path.is_symlink():
-            problem = "" if path.suffix.lower() in SUPPORTED_SUFFIXES else _unsupported()
+            problem = "" if path.suffix.lower() in SUPPORTED_SUFFIXES else UNSUPPORTED
             found.append((path, problem))
         else:
             found.append((path, "no such file or folder"))
@@ -190,10 +187,6 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
             seen.add(resolved)
             unique.append((resolved, problem))
     return unique
-
-
-def _unsupported():
-    return f"not a {', '.join(SUPPORTED_SUFFIXES)} file"
 
 
 class SourceImporter:
@@ -305,7 +298,7 @@ class SourceImporter:
             status = SKIPPED if problem.startswith("not a ") else FAILED
             return FileOutcome(path, key, status, problem), None
         try:
-            source_text = read_source_text(path, self.max_bytes)
+            source_text = read_source_file(path, self.max_bytes)
             entry = self.manifests.entry_for(path)
         except (UnreadableSource, ManifestError) as error:
             return FileOutcome(path, key, FAILED, str(error)), None
@@ -526,6 +519,8 @@ def _apply_manifest(parsed, entry):
 
 def _describe(parsed, source_text):
     notes = [f"“{Truncator(parsed.title).chars(70)}”", f"{len(parsed.set_aside)} lines set aside"]
+    if source_text.form:
+        notes.append(f"read from {source_text.form}")
     if source_text.encoding not in ("utf-8",):
         notes.append(f"decoded as {source_text.encoding}")
     if source_text.had_bom:

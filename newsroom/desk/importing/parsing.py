@@ -8,7 +8,8 @@ from typing import Any
 import trafilatura
 
 from newsroom.desk.importing.body import assemble_body
-from newsroom.desk.importing.cleaning import clean, split_lines
+from newsroom.desk.importing.captions import caption_format, caption_transcript
+from newsroom.desk.importing.cleaning import clean, split_lines, without_cut_parts
 from newsroom.desk.importing.metadata import (
     detect_language,
     infer_date,
@@ -43,15 +44,24 @@ def is_html(text: str) -> bool:
 
 def readable_text(original_text: str) -> str:
     """The text the importer reads line by line: an HTML page's main content (through
-    trafilatura, which drops navigation, footers and comments), else the text itself."""
+    trafilatura, which drops navigation, footers and comments), a caption file's cues as
+    timed lines, else the text itself."""
+    if caption_format(original_text):
+        return caption_transcript(original_text)
     if not is_html(original_text):
         return original_text
     return trafilatura.extract(original_text, include_comments=False, include_tables=True) or ""
 
 
+def _stated_transcript(original_text):
+    """True for captions, which are timed however few their cues; else None: the text's
+    shape tells."""
+    return True if caption_format(original_text) else None
+
+
 def parse_source(original_text: str) -> ParsedSource:
     text = readable_text(original_text)
-    cleaning = clean(text)
+    cleaning = clean(text, _stated_transcript(original_text))
     body, segments = assemble_body(cleaning.lines, cleaning.excluded, cleaning.transcript)
     parsed = ParsedSource(
         title=cleaning.title,
@@ -75,9 +85,10 @@ def rebuild_body(
     """Body and segments again from the text, keeping out only the lines still set aside
     (used when an editor restores a line)."""
     text = readable_text(original_text)
-    lines = split_lines(text)
+    set_aside = list(set_aside)
+    lines = without_cut_parts(split_lines(text, _stated_transcript(original_text)), set_aside)
     transcript = any(line.timestamp for line in lines)
-    excluded = {entry["line"] for entry in set_aside}
+    excluded = {entry["line"] for entry in set_aside if not entry.get("part")}
     return assemble_body(lines, excluded, transcript)
 
 

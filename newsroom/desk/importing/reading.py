@@ -10,7 +10,6 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 # Encodings that news text found in the wild is usually in when it is not UTF-8.
 LEGACY_ENCODINGS = [
@@ -51,8 +50,10 @@ class UnreadableSource(Exception):
 class SourceText:
     text: str
     encoding: str
-    had_bom: bool
-    had_crlf: bool
+    had_bom: bool = False
+    had_crlf: bool = False
+    #: What the text was read from, when not a text file ("PDF, 3 pages").
+    form: str = ""
 
 
 def format_size(size: int) -> str:

@@ -37,10 +37,10 @@ def restore_line(
             raise NotSetAside(line_number)
         locked.set_aside = [item for item in locked.set_aside if item is not entry]
         locked.body, locked.segments = rebuild_body(locked.original_text, locked.set_aside)
-        locked.restored_lines = [
-            *locked.restored_lines,
-            {"line": entry["line"], "text": entry["text"]},
-        ]
+        restored = {"line": entry["line"], "text": entry["text"]}
+        if entry.get("part"):
+            restored["part"] = True
+        locked.restored_lines = [*locked.restored_lines, restored]
         change = save_source(locked, user=user)
         locked.save_revision(user=user, clean=False, log_action=True)
         flagged = change.flagged_claims
@@ -56,7 +56,8 @@ def carry_restorations(
 
     A restored line whose text is still a line of the file stays out of the set-aside
     lines (at the line nearest where it was, should the text occur more than once); one
-    whose text is gone from the file is forgotten."""
+    whose text is gone from the file is forgotten. A restored part of a line (a channel's
+    call on a line of speech) stays while a line still holds it."""
     if not restored_lines:
         return []
     lines = [raw.strip() for raw in readable_text(original_text).split("\n")]
@@ -65,13 +66,18 @@ def carry_restorations(
         numbers = [
             number
             for number, text in enumerate(lines, start=1)
-            if text == restoration["text"] and number not in taken
+            if number not in taken
+            and (
+                restoration["text"] in text
+                if restoration.get("part")
+                else text == restoration["text"]
+            )
         ]
         if not numbers:
             continue
         number = min(numbers, key=lambda candidate: abs(candidate - restoration["line"]))
         taken.add(number)
-        held.append({"line": number, "text": restoration["text"]})
+        held.append({**restoration, "line": number})
     if any(entry["line"] in taken for entry in parsed.set_aside):
         parsed.set_aside = [entry for entry in parsed.set_aside if entry["line"] not in taken]
         parsed.body, parsed.segments = rebuild_body(original_text, parsed.set_aside)

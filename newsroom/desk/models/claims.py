@@ -43,12 +43,19 @@ class Corroboration:
     disputing_outlets: int = 0
 
 
-class TranscriptMoment(NamedTuple):
-    """Where in a recording a quote is spoken: the transcript's label for it ("01:42") and
-    its seconds from the start, for a link to that moment (None when not known)."""
+class QuoteLocation(NamedTuple):
+    """Where in its source a quote stands: in a recording, the transcript's label for the
+    moment it is spoken ("01:42") and its seconds from the start, for a link to that moment;
+    in a paged document, its page ("p. 3") and no seconds. Empty when the source has
+    neither."""
 
     label: str = ""
     seconds: int | None = None
+
+    @property
+    def is_moment(self) -> bool:
+        """Whether this is a moment in a recording (else a page, or nowhere)."""
+        return self.seconds is not None
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -332,14 +339,15 @@ class Evidence(Orderable):
         )
 
     @property
-    def transcript_moment(self) -> TranscriptMoment:
-        """For a quote from a timed transcript, the moment it is spoken: that of the last
-        timed segment to start at or before its first word. A quote running on into the
-        next segment is cited where it begins, and one from a line with no time of its own
-        at the time given last before it, so a link to the moment never starts after the
-        words. Empty for a quote not anchored, or a source with no timed segments."""
+    def location(self) -> QuoteLocation:
+        """Where the quote stands in its source: the segment (a transcript's timed line, a
+        document's page) that is the last to start at or before its first word. A quote
+        running on into the next segment is cited where it begins, and one from a line with
+        no time of its own at the time given last before it, so a link to the moment never
+        starts after the words. Empty for a quote not anchored, or a source with no
+        segments. The admin and the reader's page both cite this."""
         if not self.is_anchored:
-            return TranscriptMoment()
+            return QuoteLocation()
         begun = [
             segment
             for segment in self.source.segments or []
@@ -347,10 +355,17 @@ class Evidence(Orderable):
             and segment["start_offset"] <= self.start_offset
         ]
         if not begun:
-            return TranscriptMoment()
+            return QuoteLocation()
         segment = max(begun, key=lambda segment: segment["start_offset"])
         seconds = segment.get("start")
-        return TranscriptMoment(segment.get("label", ""), None if seconds is None else int(seconds))
+        return QuoteLocation(segment.get("label", ""), None if seconds is None else int(seconds))
+
+    @property
+    def transcript_moment(self) -> QuoteLocation:
+        """The quote's location when it is a moment in a recording ("01:42", 102), else
+        empty."""
+        location = self.location
+        return location if location.is_moment else QuoteLocation()
 
     @property
     def timestamp(self) -> str:
