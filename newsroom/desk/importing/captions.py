@@ -22,6 +22,9 @@ from newsroom.desk.importing.reading import UnreadableSource
 from newsroom.desk.importing.transcripts import format_timestamp
 
 _SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+_VTT_TIMING = re.compile(
+    r"^\s*(?:\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}\.\d{3}(?:\s|$)"
+)
 _TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
 _RECENT_LINES = 4
 
@@ -81,6 +84,12 @@ def _cues(text, kind) -> Iterator[tuple[float, list[str]]]:
         for subtitle in subtitles:
             yield subtitle.start.total_seconds(), _plain_lines(subtitle.content)
         return
+    # webvtt-py passes over a cue whose timing it cannot read; a file is read whole or not.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "-->" in line and not _VTT_TIMING.match(line):
+            raise UnreadableSource(
+                f"not a valid WebVTT caption file: unreadable cue timing at line {number}"
+            )
     try:
         captions = webvtt.from_string(text.lstrip("\ufeff"))
     except MalformedFileError as error:

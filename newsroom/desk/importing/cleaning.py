@@ -94,7 +94,7 @@ _CHROME_WORDS = re.compile(
     re.I,
 )
 _SOUND = re.compile(r"^(?:[\[(][^\])]{1,30}[\])]|[♪♫\s]+)$")
-_PAGE_NUMBER = re.compile(
+PAGE_NUMBER_LINE = re.compile(
     r"^(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?$|^\d+\s*(?:of|/)\s*\d+$", re.I
 )
 _KICKER = re.compile(
@@ -350,7 +350,7 @@ def _mark_running_heads(lines, reasons):
     footer, and a line that is only a page's number is that."""
     pages = {line.page for line in lines if line.page}
     for line in lines:
-        if line.page and not line.blank and _PAGE_NUMBER.match(line.content):
+        if line.page and not line.blank and PAGE_NUMBER_LINE.match(line.content):
             reasons.setdefault(line.number, PAGE_NUMBER)
     if len(pages) < 3:
         return

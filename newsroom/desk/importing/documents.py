@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-from newsroom.desk.importing.cleaning import PAGE_BREAK
+from newsroom.desk.importing.cleaning import PAGE_BREAK, PAGE_NUMBER_LINE
 from newsroom.desk.importing.reading import SourceText, UnreadableSource
 
 # A printed line at least this share of the page's widest runs on into the next one.
@@ -74,7 +74,8 @@ def _opens_without_password(reader):
 
 
 def _unwrap(page_text):
-    """A page's printed lines as paragraphs, one per line, blank lines between."""
+    """A page's printed lines as paragraphs, one per line, blank lines between. A list
+    item and a page number (a footer) always start a line of their own."""
     lines = [" ".join(line.split()) for line in page_text.split("\n")]
     widest = max((len(line) for line in lines), default=0)
     paragraphs, current = [], ""
@@ -82,7 +83,7 @@ def _unwrap(page_text):
         if not line:
             paragraphs.append(current)
             current = ""
-        elif current and not _LIST_ITEM.match(line):
+        elif current and not _LIST_ITEM.match(line) and not PAGE_NUMBER_LINE.match(line):
             current = _run_on(current, line)
         else:
             paragraphs.append(current)

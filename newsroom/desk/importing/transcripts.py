@@ -126,8 +126,10 @@ def format_timestamp(seconds: float) -> str:
 
 
 def assemble_transcript(lines: Iterable[TimedLine]) -> tuple[str, list[dict[str, Any]]]:
-    """Body and segments from kept transcript lines (blank lines and a new speaker are
-    paragraph breaks). A segment's offsets cover the words said, not the speaker's name."""
+    """Body and segments from kept transcript lines. A new speaker starts a paragraph, and
+    so does a blank line after a sentence's end (a blank line inside a sentence only
+    spaces out the cues). A segment's offsets cover the words said, not the speaker's
+    name."""
     paragraphs, current, segments = [], [], []
     offset, speaker = 0, ""
 
@@ -141,7 +143,8 @@ def assemble_transcript(lines: Iterable[TimedLine]) -> tuple[str, list[dict[str,
 
     for line in lines:
         if line.blank:
-            close_paragraph()
+            if current and _SENTENCE_END.search(current[-1]):
+                close_paragraph()
             continue
         prefix = ""
         if line.turn or (line.speaker and line.speaker != speaker):
