@@ -83,6 +83,15 @@ def test_each_timestamp_style_imports_as_a_transcript_with_segments(run_import, 
     assert labels[-1] in ("1:02:03", "01:02:03")
 
 
+def test_two_timed_lines_are_a_short_transcript(run_import, tmp_path):
+    text = "[00:09] Good evening from Paris.\n[00:15] The Kremlin says Putin is ready.\n"
+    source = imported(run_import, write(tmp_path / "clip.txt", text))
+
+    assert source.kind == Source.Kind.TRANSCRIPT
+    assert source.body == "Good evening from Paris. The Kremlin says Putin is ready."
+    assert [segment["start"] for segment in source.segments] == [9, 15]
+
+
 def test_speakers_stay_named_and_each_starts_a_paragraph(run_import, tmp_path):
     text = STYLES["chevrons and names"].format(*(words for _, words in SPOKEN))
     source = imported(run_import, write(tmp_path / "video.txt", text))
@@ -175,6 +184,12 @@ def test_a_call_set_aside_from_a_line_of_speech_can_be_restored(run_import, tmp_
         ),
         ("Leave a comment below and tell us.", "", "Leave a comment below and tell us."),
         ("Follow us on Telegram.", "", "Follow us on Telegram."),
+        # A call cut off by the end of its caption cue.
+        (
+            "and that was the summit don't forget to like and",
+            "and that was the summit",
+            "don't forget to like and",
+        ),
         (
             "Up next, watch our full report on the summit.",
             "Up next",

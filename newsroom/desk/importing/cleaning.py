@@ -167,7 +167,8 @@ def split_lines(text: str, transcript: bool | None = None) -> list[Line]:
 def looks_like_transcript(raw_lines: Sequence[str]) -> bool:
     stamped = sum(1 for raw in raw_lines if read_cue(raw))
     filled = sum(1 for raw in raw_lines if raw.strip())
-    return stamped >= 3 and stamped >= 0.3 * filled
+    # Two timed lines make a short transcript when they are most of it.
+    return (stamped >= 3 and stamped >= 0.3 * filled) or (stamped == 2 and stamped >= 0.5 * filled)
 
 
 def clean(text: str, transcript: bool | None = None) -> Cleaning:

@@ -21,6 +21,10 @@ _VERB = r"(?:like|share|comment|subscribe)"
 # Calls that are a channel's wherever they stand in a sentence.
 _CALLS = [
     rf"{_VERB}(?:\s*,\s*{_VERB})*\s*,?\s+(?:and|&|or)\s+{_VERB}\b",
+    # After "don't forget to" any of a channel's verbs is a call, even cut off by the cue.
+    r"(?:do(?:n'?t| not) forget to|(?:be|make) sure (?:to|you)|remember to)\s+"
+    r"(?:like|share|subscribe|comment|follow|hit|smash|click|tap|ring|turn on|check out|"
+    r"watch|join|support|leave)\b",
     r"(?:hit|smash|click|tap|press|ring|turn on|hit on)\s+(?:the|that|this|our)\s+"
     r"(?:like|subscribe|notification|bell|thumbs[- ]up)",
     r"(?:like|share)\s+(?:this|the|our)\s+(?:video|clip|channel|post|episode)\b",
