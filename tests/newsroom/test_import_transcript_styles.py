@@ -8,7 +8,11 @@ even on a line of speech, and the speech is kept."""
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from newsroom.desk.importing.body import assemble_body
+from newsroom.desk.importing.cleaning import clean
 from newsroom.desk.importing.promotion import split_channel_calls
 from newsroom.desk.importing.restoring import restore_line
 from newsroom.desk.models import Source
@@ -199,3 +203,33 @@ def test_a_call_set_aside_from_a_line_of_speech_can_be_restored(run_import, tmp_
 )
 def test_channel_calls_are_phrases_not_words(line, speech, call):
     assert split_channel_calls(line) == (line if speech is None else speech, call)
+
+
+STAMPS = st.sampled_from(
+    [
+        "{m:02d}:{s:02d} ",
+        "[{m:02d}:{s:02d}] ",
+        "({m}:{s:02d}) ",
+        "00:{m:02d}:{s:02d}.250 ",
+        ">> [{m:02d}:{s:02d}] ",
+        "ANCHOR: [{m:02d}:{s:02d}] ",
+        "[{m:02d}:{s:02d}] Jean Dupont: ",
+    ]
+)
+WORDS = st.text(
+    alphabet=st.sampled_from("abcdefghij ABC.,!?'0123456789:[]()>-"), min_size=1, max_size=60
+)
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.tuples(STAMPS, st.integers(0, 59), st.integers(0, 59), WORDS), max_size=12))
+def test_every_segment_points_at_words_of_its_line(cues):
+    """Whatever is said after whatever stamp, a segment's offsets hold the words of a kept
+    line, and nothing of the stamp."""
+    text = "\n".join(stamp.format(m=m, s=s) + words for stamp, m, s, words in cues)
+    cleaning = clean(text)
+    body, segments = assemble_body(cleaning.lines, cleaning.excluded, cleaning.transcript)
+    said = {line.content for line in cleaning.lines if line.timestamp}
+    for segment in segments:
+        assert 0 <= segment["start_offset"] <= segment["end_offset"] <= len(body)
+        assert body[segment["start_offset"] : segment["end_offset"]] in said
