@@ -91,6 +91,23 @@ def run_import(db):
 
 
 @pytest.fixture
+def news_site(settings):
+    """A local web server of news pages and bad answers (tests/web_pages.py), with the
+    fetcher allowed to reach it (loopback only) and a one-second timeout."""
+    from tests.web_pages import NewsSite, fill_realistic_site, serve
+
+    site = NewsSite()
+    server, site.url = serve(site)
+    fill_realistic_site(site, site.url)
+    settings.NEWSROOM_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.NEWSROOM_FETCH_TIMEOUT = 1.0
+    site.slow_seconds = 2.5
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def copied_seed(tmp_path):
     """A copy of seed 002 to change and import again."""
     from django.conf import settings
