@@ -31,6 +31,19 @@ def superuser(db):
 
 
 @pytest.fixture
+def desk_reader(db):
+    """Someone who may look around the desk (admin access, view sources) but change nothing."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="reader")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_source"),
+    )
+    return user
+
+
+@pytest.fixture
 def editor_client(editor):
     return logged_in_client(editor)
 

@@ -6,12 +6,11 @@ deleted; readers and anonymous users may not import."""
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from newsroom.desk.models import ImportItem, ImportRun, Source
-from tests.factories import UserFactory, admin_login_url, logged_in_client, snippet_url
+from tests.factories import admin_login_url, logged_in_client, snippet_url
 from tests.web_pages import GRAIN_PARAGRAPHS
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +31,6 @@ SPEECH = (
 def private_uploads(settings, tmp_path):
     settings.NEWSROOM_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     return settings.NEWSROOM_IMPORT_UPLOAD_DIR
-
-
-@pytest.fixture
-def reader(db):
-    """Someone who may look around the desk but not add sources."""
-    user = UserFactory(username="reader")
-    user.user_permissions.add(
-        Permission.objects.get(codename="access_admin"),
-        Permission.objects.get(codename="view_source"),
-    )
-    return user
 
 
 def upload(name, text):
@@ -174,22 +162,22 @@ def test_too_many_files_or_a_line_that_is_no_url_are_refused_before_anything_run
     assert not ImportRun.objects.exists()
 
 
-def test_editors_see_the_page_in_the_evidence_desk_menu(editor_client, reader):
+def test_editors_see_the_page_in_the_evidence_desk_menu(editor_client, desk_reader):
     menu = editor_client.get("/admin/").content.decode()
     assert '"Import sources"' in menu
     assert snippet_url("source", "import") in menu
-    home = logged_in_client(reader).get("/admin/").content.decode()
+    home = logged_in_client(desk_reader).get("/admin/").content.decode()
     assert snippet_url("source", "import") not in home
 
 
-def test_readers_and_anonymous_users_may_not_import(reader, news_site, committed):
+def test_readers_and_anonymous_users_may_not_import(desk_reader, news_site, committed):
     url = snippet_url("source", "import")
     anonymous = Client()
     assert anonymous.get(url)["Location"] == admin_login_url(url)
     assert start(anonymous, [upload("s.txt", STATEMENT)], news_site.url)["Location"] == (
         admin_login_url(url)
     )
-    client = logged_in_client(reader)
+    client = logged_in_client(desk_reader)
     refused = client.get(url)
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")
     posted = start(client, [upload("s.txt", STATEMENT)], f"{news_site.url}/news/grain-exports")
