@@ -31,6 +31,19 @@ def superuser(db):
 
 
 @pytest.fixture
+def desk_reader(db):
+    """Someone who may look around the desk (admin access, view sources) but change nothing."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="reader")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_source"),
+    )
+    return user
+
+
+@pytest.fixture
 def editor_client(editor):
     return logged_in_client(editor)
 
@@ -88,6 +101,23 @@ def run_import(db):
         return status, stdout.getvalue(), stderr.getvalue()
 
     return run
+
+
+@pytest.fixture
+def news_site(settings):
+    """A local web server of news pages and bad answers (tests/web_pages.py), with the
+    fetcher allowed to reach it (loopback only) and a one-second timeout."""
+    from tests.web_pages import NewsSite, fill_realistic_site, serve
+
+    site = NewsSite()
+    server, site.url = serve(site)
+    fill_realistic_site(site, site.url)
+    settings.NEWSROOM_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.NEWSROOM_FETCH_TIMEOUT = 1.0
+    site.slow_seconds = 2.5
+    yield site
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -9,3 +9,11 @@ from newsroom.desk.audit import run_audit
 def audit_evidence():
     """The nightly evidence audit, run by beat; its findings show on the admin dashboard."""
     return len(run_audit().remaining)
+
+
+@shared_task(name="newsroom.import_sources")
+def import_sources(run_id: int):
+    """An import started from the admin's Import sources page (see importing.runs)."""
+    from newsroom.desk.importing.runs import run_import
+
+    run_import(run_id)

@@ -2,9 +2,10 @@
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, UpdatedAtColumn
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
@@ -37,6 +38,13 @@ from newsroom.desk.views.claims import (
     corroboration_columns,
 )
 from newsroom.desk.views.dashboard import verification_panels
+from newsroom.desk.views.imports import (
+    CapturedCopyView,
+    ImportRunStatusView,
+    ImportRunView,
+    ImportSourcesView,
+    RecaptureSourceView,
+)
 from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
 from newsroom.desk.views.sources import (
     RestoreSetAsideLineView,
@@ -118,8 +126,10 @@ class SourceViewSet(EvidenceDeskViewSet):
         "published_on",
         "date_precision",
         "tags",
+        "author",
         "seed_file",
         "imported_at",
+        "captured_at",
     ]
     copy_view_enabled = False
 
@@ -128,6 +138,11 @@ class SourceViewSet(EvidenceDeskViewSet):
 
     extra_views = {
         "restore_line": ("restore-line/<int:pk>/<int:line>/", RestoreSetAsideLineView),
+        "import": ("import/", ImportSourcesView),
+        "import_run": ("import/<int:pk>/", ImportRunView),
+        "import_run_status": ("import/<int:pk>/status/", ImportRunStatusView),
+        "captured_copy": ("captured/<int:pk>/<int:capture>/", CapturedCopyView),
+        "recapture": ("recapture/<int:pk>/", RecaptureSourceView),
     }
 
 
@@ -176,9 +191,23 @@ class EvidenceDeskGroup(SnippetViewSetGroup):
     menu_icon = "tasks"
     menu_order = 150
     items = (SourceViewSet, ClaimViewSet, OutletViewSet)
+    submenu_hook = "register_evidence_desk_menu_item"
 
 
 register_snippet(EvidenceDeskGroup)
+
+
+class ImportSourcesMenuItem(MenuItem):
+    """Import sources, in the Evidence desk menu, for those who may add sources."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("newsroom.add_source")
+
+
+@hooks.register("register_evidence_desk_menu_item")
+def import_sources_menu_item():
+    url = reverse(Source.snippet_viewset.get_url_name("import"))
+    return ImportSourcesMenuItem("Import sources", url, icon_name="upload", order=150)
 
 
 class EvidenceDeskDeleteBulkAction(BulkActionIdsChecked, DeleteBulkAction):

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -239,6 +240,24 @@ CONTENT_SECURITY_POLICY = {
 # The evidence desk
 NEWSROOM_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
+# Web pages as sources (newsroom/desk/importing/fetching.py): each fetch waits at most
+# NEWSROOM_FETCH_TIMEOUT seconds to connect or for data (twice that for the whole page),
+# reads at most NEWSROOM_IMPORT_MAX_BYTES, follows at most NEWSROOM_FETCH_MAX_REDIRECTS
+# redirects, and NEWSROOM_FETCH_CONCURRENCY run at once. Only public addresses are fetched;
+# NEWSROOM_FETCH_ALLOWED_NETWORKS lets in networks that are not (e.g. "10.0.0.0/8" for a
+# newsroom's intranet, "127.0.0.0/8" for tests). Empty by default.
+NEWSROOM_FETCH_TIMEOUT = env.float("NEWSROOM_FETCH_TIMEOUT", default=10.0)
+NEWSROOM_FETCH_MAX_REDIRECTS = 5
+NEWSROOM_FETCH_CONCURRENCY = env.int("NEWSROOM_FETCH_CONCURRENCY", default=8)
+NEWSROOM_FETCH_ALLOWED_NETWORKS = env.list("NEWSROOM_FETCH_ALLOWED_NETWORKS", default=[])
+# Files uploaded on the admin's Import sources page: at most this many per import, each at
+# most NEWSROOM_IMPORT_MAX_BYTES, kept in a private folder (never under MEDIA_ROOT or
+# STATIC_ROOT) until the import has read them, then deleted.
+NEWSROOM_IMPORT_MAX_FILES = env.int("NEWSROOM_IMPORT_MAX_FILES", default=20)
+NEWSROOM_IMPORT_MAX_URLS = env.int("NEWSROOM_IMPORT_MAX_URLS", default=100)
+NEWSROOM_IMPORT_UPLOAD_DIR = Path(
+    env("NEWSROOM_IMPORT_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "newsroom-imports"))
+)
 # Verification: the verifier neither wrote the claim nor edited it since its last decision
 # (relax for one-person newsrooms), and "verified" needs supporting quotes from this many
 # distinct outlets, or a single-source note.

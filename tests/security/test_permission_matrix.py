@@ -145,6 +145,7 @@ EVERYONE = {"anonymous": 200, "editor": 200, "verifier": 200, "superuser": 200}
 DESK = {"anonymous": LOGIN, "editor": 200, "verifier": 200, "superuser": 200}
 VERIFIERS = {"anonymous": LOGIN, "editor": DENIED, "verifier": 200, "superuser": 200}
 SUPERUSER = {"anonymous": LOGIN, "editor": DENIED, "verifier": DENIED, "superuser": 200}
+NOT_FOUND = {"anonymous": LOGIN, "editor": 404, "verifier": 404, "superuser": 404}
 NOBODY = dict.fromkeys(ROLES, 404)
 READ_ONLY = dict.fromkeys(ROLES, 405)
 
@@ -545,6 +546,31 @@ ADMIN_ROWS = [
         "get",
         lambda d: snippet_url("source", "restore_line", d.source.pk, 3),
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
+    ),
+    ("source:import", "get", lambda d: snippet_url("source", "import"), DESK),
+    (
+        "source:import_run (no such run)",
+        "get",
+        lambda d: snippet_url("source", "import_run", 999_999),
+        NOT_FOUND,
+    ),
+    (
+        "source:import_run_status (no such run)",
+        "get",
+        lambda d: snippet_url("source", "import_run_status", 999_999),
+        NOT_FOUND,
+    ),
+    (
+        "source:captured_copy (no such copy)",
+        "get",
+        lambda d: snippet_url("source", "captured_copy", d.source.pk, 999_999),
+        NOT_FOUND,
+    ),
+    (
+        "source:recapture (not from the web)",
+        "post",
+        lambda d: snippet_url("source", "recapture", d.source.pk),
+        NOT_FOUND,
     ),
     *snippet_rows("claim", lambda d: d.claim),
     # A change to a decided claim waits in Claim review: anyone in the desk may follow it,

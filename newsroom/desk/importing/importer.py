@@ -23,11 +23,13 @@ from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
 from newsroom.desk.importing.formats import SUPPORTED_SUFFIXES, UNSUPPORTED, read_source_file
+from newsroom.desk.importing.fetching import FetchRefused, fetch_all
 from newsroom.desk.importing.manifest import ManifestEntry, ManifestError, Manifests
 from newsroom.desk.importing.parsing import ParsedSource, parse_source
 from newsroom.desk.importing.reading import MAX_BYTES, UnreadableSource, decode
 from newsroom.desk.importing.restoring import carry_restorations
-from newsroom.desk.models import Outlet, Source
+from newsroom.desk.importing.web import page_facts, page_outlet
+from newsroom.desk.models import Outlet, Source, SourceCapture
 from newsroom.desk.models.outlets import name_key
 from newsroom.desk.wagtail_internals import reference_rows
 
@@ -39,6 +41,19 @@ IMPORTED, UPDATED, UNCHANGED, FAILED, SKIPPED = (
     "skipped",
 )
 _LOOKUP_CHUNK = 2000
+_KNOWN_FIELDS = (
+    "pk",
+    "seed_file",
+    "content_hash",
+    "title",
+    "url",
+    "kind",
+    "language",
+    "published_on",
+    "date_precision",
+    "outlet__name",
+    "restored_lines",
+)
 BATCH_SIZE = 200
 #: How an editor's pasted text is named in its outcome: it has no file.
 PASTED = "pasted text"
@@ -55,6 +70,8 @@ class CheckedFile:
     entry: object
     content_hash: str
     row: dict | None
+    #: The fetched page (a fetching.FetchedPage) when the text comes from a URL.
+    page: object = None
 
     @property
     def text(self) -> str:
@@ -95,6 +112,8 @@ class PendingWrite:
     parsed: object
     restored_lines: list
     tags: list = field(default_factory=list)
+    page: object = None
+    facts: object = None  # web.PageFacts of a fetched page
 
 
 @dataclass
@@ -210,10 +229,12 @@ class SourceImporter:
 
     def run(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: Iterable[str | os.PathLike[str]] = (),
         report: Callable[[FileOutcome], object] | None = None,
+        urls: Iterable[str] = (),
     ) -> ImportSummary:
-        """Import every file under `paths`; call `report(outcome)` after each one."""
+        """Import every file under `paths`, then every page at `urls` (fetched first, a
+        few at a time); call `report(outcome)` after each one."""
         summary = ImportSummary()
 
         def emit(outcome):
@@ -229,6 +250,11 @@ class SourceImporter:
         changed = []
         for path, problem in files:
             outcome, checked = self._check(path, keys[path], problem, known)
+            if outcome:
+                emit(outcome)
+            else:
+                changed.append(checked)
+        for outcome, checked in self._check_pages(urls):
             if outcome:
                 emit(outcome)
             else:
@@ -271,23 +297,35 @@ class SourceImporter:
         work.tags = list(tags)
         return self._write_one(work)
 
+    def _check_pages(self, urls):
+        """Fetch every page and compare it with the source made from its URL before, as
+        `_check` does a file: (outcome, None) or (None, the page read), for each URL."""
+        urls = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
+        for url, page in zip(urls, fetch_all(urls), strict=True):
+            if isinstance(page, FetchRefused):
+                yield FileOutcome(url, url, FAILED, str(page)), None
+                continue
+            try:
+                source_text = page.text()
+            except UnreadableSource as error:
+                yield FileOutcome(url, url, FAILED, str(error)), None
+                continue
+            content_hash = Source.hash_text(source_text.text)
+            row = self._known_by_url({url, page.final_url})
+            if row and row["content_hash"] == content_hash:
+                yield FileOutcome(url, url, UNCHANGED, source_id=row["pk"]), None
+                continue
+            yield None, CheckedFile(url, None, source_text, None, content_hash, row, page)
+
+    def _known_by_url(self, urls):
+        rows = Source.objects.filter(url__in=urls).values(*_KNOWN_FIELDS)
+        return rows.order_by("pk").first()
+
     def _known_sources(self, keys):
         keys, known = list(keys), {}
         for start in range(0, len(keys), _LOOKUP_CHUNK):
             rows = Source.objects.filter(seed_file__in=keys[start : start + _LOOKUP_CHUNK])
-            for row in rows.values(
-                "pk",
-                "seed_file",
-                "content_hash",
-                "title",
-                "url",
-                "kind",
-                "language",
-                "published_on",
-                "date_precision",
-                "outlet__name",
-                "restored_lines",
-            ):
+            for row in rows.values(*_KNOWN_FIELDS):
                 known[row["seed_file"]] = row
         return known
 
@@ -310,9 +348,17 @@ class SourceImporter:
 
     def _prepare(self, checked, parsed):
         """The outcome of a cleaned file, and what to write (None when it failed)."""
-        path, key = checked.path, checked.key
+        path, key = checked.path, checked.key or str(checked.path)
         if isinstance(parsed, str):
             return FileOutcome(path, key, FAILED, f"could not be parsed: {parsed}"), None
+        facts = page_facts(checked.page, checked.text, parsed) if checked.page else None
+        if facts:
+            parsed.url = facts.url
+            parsed.title = parsed.title or facts.url
+            # A page found again under its canonical URL is the source made from it before.
+            checked.row = checked.row or self._known_by_url({facts.url})
+            if checked.row and checked.row["content_hash"] == checked.content_hash:
+                return FileOutcome(path, key, UNCHANGED, source_id=checked.row["pk"]), None
         # An editor's restorations outlive a change to the file, while it still has the line.
         restored_lines = (
             carry_restorations(parsed, checked.text, checked.row["restored_lines"])
@@ -328,7 +374,15 @@ class SourceImporter:
         if restored_lines:
             outcome.message += f", {len(restored_lines)} restored by an editor kept in the body"
         work = PendingWrite(
-            outcome, checked.row, key, checked.text, checked.content_hash, parsed, restored_lines
+            outcome,
+            checked.row,
+            checked.key,
+            checked.text,
+            checked.content_hash,
+            parsed,
+            restored_lines,
+            page=checked.page,
+            facts=facts,
         )
         return outcome, work
 
@@ -357,17 +411,17 @@ class SourceImporter:
     def _write_one(self, work):
         """Write one file in its own transaction."""
         outcome, parsed = work.outcome, work.parsed
-        holder = self._url_holder(parsed.url, work.key)
+        holder = self._url_holder(parsed.url, work)
         if holder:
             message = f"URL {parsed.url} already belongs to “{holder}”"
-            return FileOutcome(outcome.path, work.key, FAILED, message)
+            return FileOutcome(outcome.path, outcome.name, FAILED, message)
         try:
             with transaction.atomic():
                 self._write(work)
         except DatabaseError as error:
             self._outlets.clear()
             message = f"could not be saved: {_first_line(error)}"
-            return FileOutcome(outcome.path, work.key, FAILED, message)
+            return FileOutcome(outcome.path, outcome.name, FAILED, message)
         return outcome
 
     def _create_sources(self, batch):
@@ -432,6 +486,9 @@ class SourceImporter:
             source.save()
             source.save_revision(user=self.user, clean=False)
             log(instance=source, action="wagtail.create", user=self.user, content_changed=True)
+        if work.page:
+            # The captured copy belongs to the revision its text became; earlier ones stay.
+            SourceCapture.from_page(source, work.page, source.latest_revision).save()
         outcome.source_id = source.pk
 
     def _fill(self, source, work, imported_at):
@@ -445,7 +502,11 @@ class SourceImporter:
         if not known or parsed.kind_stated:
             source.kind = parsed.kind
         source.language = parsed.language or source.language
-        if parsed.outlet_name or not known:
+        if work.facts:
+            source.outlet = self._page_outlet(work.facts)
+            source.author = work.facts.author or source.author
+            source.captured_at = work.page.fetched_at
+        elif parsed.outlet_name or not known:
             source.outlet = self._outlet(parsed.outlet_name)
         source.url = parsed.url or source.url or None
         if parsed.published or not known:
@@ -459,12 +520,20 @@ class SourceImporter:
         source.content_hash = work.content_hash
         source.imported_at = imported_at
 
-    def _url_holder(self, url, key):
+    def _url_holder(self, url, work):
         if not url:
             return None
         holders = Source.objects.filter(url=url)
-        # A pasted text has no file (key None): every source holding the URL is another's.
-        return (holders.exclude(seed_file=key) if key else holders).first()
+        if work.row:
+            return holders.exclude(pk=work.row["pk"]).first()
+        # A pasted text or a page has no file (key None): any holder of the URL is another.
+        return (holders.exclude(seed_file=work.key) if work.key else holders).first()
+
+    def _page_outlet(self, facts):
+        key = tuple(facts.outlet_names)
+        if key not in self._outlets:
+            self._outlets[key] = page_outlet(facts)
+        return self._outlets[key]
 
     def _outlet(self, name):
         """The outlet going by `name` (its name, an alias or its domain, however spelt),

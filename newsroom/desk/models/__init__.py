@@ -1,5 +1,7 @@
 from .audits import AuditRun
+from .captures import SourceCapture
 from .claims import Claim, ClaimReviewTask, ClaimTag, Evidence, Verification, approver_of_change
+from .imports import ImportItem, ImportRun
 from .outlets import Outlet
 from .sources import Source, SourceTag
 
@@ -9,8 +11,11 @@ __all__ = [
     "ClaimReviewTask",
     "ClaimTag",
     "Evidence",
+    "ImportItem",
+    "ImportRun",
     "Outlet",
     "Source",
+    "SourceCapture",
     "SourceTag",
     "Verification",
     "approver_of_change",

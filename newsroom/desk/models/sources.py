@@ -72,6 +72,10 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
     content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     seed_file = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    author = models.CharField(max_length=300, blank=True, help_text="As the page names them.")
+    #: When the web page its text came from was fetched (its latest SourceCapture); None
+    #: for a source from a file or a paste.
+    captured_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     tags = ClusterTaggableManager(through=SourceTag, blank=True)
 

@@ -88,6 +88,8 @@ class SourceInspectView(InspectView):
         )
         context["set_aside"] = self.object.set_aside
         context["can_restore"] = self.user_has_permission_for_instance("change", self.object)
+        # A web source's captured copies, newest first, each with the revision it became.
+        context["captures"] = self.object.captures.defer("content").select_related("revision")
         return context
 
 

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+
+
+class ImportRun(models.Model):
+    """One import started from the admin's Import sources page: the files and URLs an
+    editor gave, run by a Celery task, with a line per item as the command reports it, so
+    the page can show progress from whatever process runs the task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_status_display().lower()})"
+
+
+class ImportItem(models.Model):
+    """One file or URL of an import run, and its outcome once the import has reached it."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(max_length=2000, help_text="The file's name or the URL.")
+    #: Where an uploaded file waits in the private upload folder; "" for a URL.
+    stored_path = models.CharField(max_length=1000, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "newsroom.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_url(self) -> bool:
+        return not self.stored_path
