@@ -11,6 +11,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsroom.desk.actions import claim_merges
 from newsroom.desk.actions.claims import CITATION_ADVICE, describe_citations, live_citations
 from newsroom.desk.actions.outlets import MERGED, EditOutlet
 from newsroom.desk.claim_forms import ClaimForm
@@ -25,6 +26,7 @@ from newsroom.desk.views.choosers import (
     EvidenceDeskChooserViewSet,
     SourceChooserViewSet,
 )
+from newsroom.desk.views.claim_merges import MergeClaimView
 from newsroom.desk.views.claim_tools import DraftCorroborationView, SourceTextView
 from newsroom.desk.views.claims import (
     AddEvidenceView,
@@ -165,6 +167,7 @@ class ClaimViewSet(EvidenceDeskViewSet):
     extra_views = {
         "verify": ("verify/<int:pk>/", VerifyClaimView),
         "add_evidence": ("add-evidence/<int:pk>/", AddEvidenceView),
+        "merge": ("merge/<int:pk>/", MergeClaimView),
         # The claim form's quote tools (claim_form_tools.js).
         "source_text": ("source-text/<int:pk>/", SourceTextView),
         "draft_corroboration": ("draft-corroboration/", DraftCorroborationView),
@@ -204,6 +207,7 @@ def register_verification_actions(actions):
         actions.register_action(action, label, message)
     actions.register_action(*CHANGE_APPROVED)
     actions.register_action(MERGED, "Merge outlets", "Outlets merged")
+    actions.register_action(*claim_merges.LOG_ACTION)
 
 
 @hooks.register("register_actions")
