@@ -39,6 +39,7 @@ from newsroom.desk.views.claims import (
     corroboration_columns,
 )
 from newsroom.desk.views.dashboard import verification_panels
+from newsroom.desk.views.exports import ClaimIndexView
 from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
 from newsroom.desk.views.sources import (
     RestoreSetAsideLineView,
@@ -105,6 +106,18 @@ class SourceViewSet(EvidenceDeskViewSet):
     list_per_page = 50
     filterset_class = SourceFilterSet
     search_fields = ["title", "body", "outlet__name"]
+    # Downloads of the listing, as filtered (views.exports).
+    list_export = ["title", "outlet", "kind", "published_on", "url", "language", "claims_citing"]
+    export_headings = {
+        "title": "Title",
+        "outlet": "Outlet",
+        "kind": "Kind",
+        "published_on": "Date",
+        "url": "URL",
+        "language": "Language",
+        "claims_citing": "Claims citing",
+    }
+    export_filename = "sources"
     # Titles open the reading view; a source is added by pasting its text for the importer.
     index_view_class = SourceIndexView
     add_view_class = SourceAddView
@@ -153,6 +166,27 @@ class ClaimViewSet(EvidenceDeskViewSet):
     list_per_page = 50
     filterset_class = ClaimFilterSet
     search_fields = ["statement"]
+    # Downloads of the listing, as filtered (views.exports).
+    index_view_class = ClaimIndexView
+    list_export = [
+        "statement",
+        "status",
+        "verifier",
+        "decided_at",
+        "outlets",
+        "sources",
+        "citing_explainers",
+    ]
+    export_headings = {
+        "statement": "Statement",
+        "status": "Status",
+        "verifier": "Verifier",
+        "decided_at": "Decision date",
+        "outlets": "Outlets",
+        "sources": "Sources",
+        "citing_explainers": "Citing explainers",
+    }
+    export_filename = "claims"
     inspect_view_enabled = True
     inspect_view_class = ClaimInspectView
     edit_view_class = ClaimEditView
@@ -160,8 +194,8 @@ class ClaimViewSet(EvidenceDeskViewSet):
     workflow_action_view_class = ClaimWorkflowActionView
 
     def get_queryset(self, request):
-        return Claim.objects.select_related("created_by").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
+        return Claim.objects.select_related("created_by", "verified_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source__outlet"))
         )
 
     extra_views = {
