@@ -26,6 +26,11 @@ from newsroom.desk.views.choosers import (
     EvidenceDeskChooserViewSet,
     SourceChooserViewSet,
 )
+from newsroom.desk.views.claim_bulk_actions import (
+    SubmitClaimsBulkAction,
+    TagClaimsBulkAction,
+    WithdrawClaimsBulkAction,
+)
 from newsroom.desk.views.claim_merges import MergeClaimView
 from newsroom.desk.views.claim_tools import DraftCorroborationView, SourceTextView
 from newsroom.desk.views.claims import (
@@ -226,6 +231,8 @@ class EvidenceDeskDeleteBulkAction(BulkActionIdsChecked, DeleteBulkAction):
 
 # After Wagtail's own registration, so this one takes the "delete" action for the desk.
 hooks.register("register_bulk_action", EvidenceDeskDeleteBulkAction, order=1)
+for claim_bulk_action in (TagClaimsBulkAction, SubmitClaimsBulkAction, WithdrawClaimsBulkAction):
+    hooks.register("register_bulk_action", claim_bulk_action)
 
 
 @hooks.register("after_create_snippet")
