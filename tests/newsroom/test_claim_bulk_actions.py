@@ -100,10 +100,12 @@ def test_submitting_claims_for_verification(editor, editor_client, verifier):
     published = live_claim(editor, "Macron will call.")
     in_review = live_claim(editor, "Kyiv must be at the table.")
     in_review.get_workflow().start(in_review, editor)
-    url = bulk_url("submit_claims", fresh, published, in_review)
+    decided = verified(claim_with_evidence(editor, ("supports", "supports")), verifier)
+    url = bulk_url("submit_claims", fresh, published, in_review, decided)
 
     page = editor_client.get(url).content.decode()
     assert "“Kyiv must be at the table.”: A change to it is waiting in Claim review." in page
+    assert "It is already verified, with no change since to review." in page
 
     response = editor_client.post(url)
     assert response.status_code == 302
@@ -118,6 +120,7 @@ def test_submitting_claims_for_verification(editor, editor_client, verifier):
     task = Claim.objects.get(pk=fresh.pk).current_workflow_task
     assert task.specific.user_can_access_editor(fresh, verifier)
     assert Claim.objects.get(pk=in_review.pk).workflow_states.count() == 1
+    assert not Claim.objects.get(pk=decided.pk).workflow_in_progress
 
 
 def test_withdrawing_claims(editor, editor_client):

@@ -132,6 +132,9 @@ class SubmitClaimsBulkAction(ClaimBulkAction):
             return refused
         if claim.get_workflow() is None:
             return "Claims have no review workflow to submit them to."
+        if claim.is_decided and not claim.has_unpublished_changes:
+            status = claim.get_status_display().lower()
+            return f"It is already {status}, with no change since to review."
         return ""
 
     @classmethod
