@@ -232,3 +232,17 @@ def test_merging_a_claim_into_itself_or_a_missing_claim_is_refused(merger_client
     assert response.status_code == 200 and response.context["form"].errors
     missing = reverse("wagtailsnippets_newsroom_claim:merge", args=[999_999])
     assert merger_client.get(missing).status_code == 404
+
+
+def test_the_form_offers_the_claim_chooser(merger_client, claim_b):
+    response = merger_client.get(claim_url("merge", claim_b))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="target"' in page and "wagtailsnippets/js/snippet-chooser.js" in page
+    assert "Merge into another claim" in page
+
+
+def test_only_verifiers_see_the_merge_button(merger_client, editor_client, claim_b):
+    merge_url = claim_url("merge", claim_b)
+    assert merge_url in merger_client.get(claim_url("edit", claim_b)).content.decode()
+    assert merge_url not in editor_client.get(claim_url("edit", claim_b)).content.decode()
