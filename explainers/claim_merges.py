@@ -76,7 +76,9 @@ def refusal(page: ExplainerPage, live_cites: bool, merged_id: int, target_id: in
 
 def move_citations(page_id: int, merged_id: int, target_id: int, user=None) -> None:
     """Move page `page_id`'s citations of `merged_id` to `target_id`: publish its live
-    version so moved (the guard may refuse: PublishRefused), then save its draft so moved."""
+    version so moved (the guard may refuse: PublishRefused), then save its draft so moved
+    (the draft of a live page is saved again even if it does not cite the claim, so that it
+    stays the page's latest revision)."""
     with transaction.atomic():
         page = ExplainerPage.objects.select_for_update().get(pk=page_id)
         draft = drafted(page)

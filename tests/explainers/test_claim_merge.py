@@ -246,3 +246,32 @@ def test_only_verifiers_see_the_merge_button(merger_client, editor_client, claim
     merge_url = claim_url("merge", claim_b)
     assert merge_url in merger_client.get(claim_url("edit", claim_b)).content.decode()
     assert merge_url not in editor_client.get(claim_url("edit", claim_b)).content.decode()
+
+
+def test_a_publication_refused_while_moving_undoes_the_whole_merge(
+    merger_client, editor, claim_b, monkeypatch
+):
+    """The publish path's own guard is the last word: were the confirmation's check to miss
+    a refusal, the explainer moved before it is put back as it was, with everything else."""
+    from explainers import claim_merges
+
+    monkeypatch.setattr(claim_merges, "refusal", lambda *args: "")
+    unverified = claim_with_evidence(editor, ("supports",), statement="Putin may talk.")
+    labelled = explainer_page(
+        "Labelled", body=[cited_claim_block(claim_b, show_as_unverified=True)]
+    )
+    unlabelled = explainer_page("Where the talks stand", body=[cited_claim_block(claim_b)])
+    revisions = {page.pk: page.revisions.count() for page in (labelled, unlabelled)}
+
+    response = merge(merger_client, claim_b, unverified)
+
+    assert response.status_code == 200
+    message = messages_of(response)
+    assert "Nothing was merged." in message and "“Where the talks stand”:" in message
+    for page in (labelled, unlabelled):
+        page = ExplainerPage.objects.get(pk=page.pk)
+        assert cited(page.body.raw_data) == [claim_b.pk]
+        assert page.revisions.count() == revisions[page.pk]
+    assert not Correction.objects.exists()
+    b = Claim.objects.get(pk=claim_b.pk)
+    assert b.live and b.merged_into is None

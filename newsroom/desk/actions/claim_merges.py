@@ -64,6 +64,13 @@ class MergeRefused(ValidationError):
     """A merge the rules refuse; its messages name what is in the way. Nothing changed."""
 
 
+def reasons(refusal: Exception) -> list[str]:
+    """What a refusal says, as sentences (a ValidationError may hold several)."""
+    if isinstance(refusal, ValidationError):
+        return list(refusal.messages)
+    return [str(refusal)]
+
+
 def citation_moves(merged_id: int, target_id: int) -> list[CitationMove]:
     return [
         move
@@ -151,18 +158,23 @@ class MergeClaims:
             plan = self.plan()
             if plan.problems:
                 raise MergeRefused(["Nothing was merged.", *plan.problems])
-            for move in plan.moves:
-                try:
-                    move.move(self.user)
-                except PermissionDenied as refusal:
-                    raise MergeRefused(
-                        ["Nothing was merged.", f"“{move.title}”: {refusal}"]
-                    ) from refusal
-            self.withdraw_merged()
-            if plan.offered:
-                AddEvidence(self.target, self.user, *plan.offered).execute()
+            try:
+                for move in plan.moves:
+                    self.move_citations(move)
+                self.withdraw_merged()
+                if plan.offered:
+                    AddEvidence(self.target, self.user, *plan.offered).execute()
+            except (PermissionDenied, ValidationError) as refusal:
+                # Raised inside the transaction: everything done so far is undone.
+                raise MergeRefused(["Nothing was merged.", *reasons(refusal)]) from refusal
             self.record()
         return plan
+
+    def move_citations(self, move: CitationMove) -> None:
+        try:
+            move.move(self.user)
+        except (PermissionDenied, ValidationError) as refusal:
+            raise MergeRefused([f"“{move.title}”: {' '.join(reasons(refusal))}"]) from refusal
 
     def withdraw_merged(self) -> None:
         merged = self.merged
