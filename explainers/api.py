@@ -14,7 +14,8 @@ import hashlib
 
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -27,6 +28,7 @@ from explainers.api_changes import latest_change
 from explainers.models import ExplainerIndexPage, ExplainerPage, RelatedFeature
 from explainers.query_params import check_pages_params
 from explainers.serializers import ClaimSerializer
+from newsroom.desk.ids import parse_id
 from newsroom.desk.models import Claim, Evidence
 
 # A browser or proxy may keep an answer this long; the server's copy lives until the desk
@@ -98,6 +100,17 @@ def cited_by_a_public_explainer():
     return Exists(RelatedFeature.objects.filter(key=key))
 
 
+def merged_claim_target(claim_id: int | None) -> int | None:
+    """The id of the claim that claim `claim_id` was merged into, following merges of
+    merges to the one that stands; None if it was not merged."""
+    target, seen = None, set()
+    while claim_id is not None and claim_id not in seen:
+        seen.add(claim_id)
+        claim_id = Claim.objects.filter(pk=claim_id).values_list("merged_into", flat=True).first()
+        target = claim_id or target
+    return target
+
+
 class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """GET /api/claims/ and /api/claims/<id>/: live, verified claims that a live, public
     explainer cites, newest decision first. A claim cited only by drafts or private pages
@@ -108,6 +121,14 @@ class VerifiedClaimViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def canonical_query(self, params, detail):
         return claims_query(params, detail, self.paginator)
+
+    def retrieve(self, request, *args, **kwargs):
+        """A claim merged into another answers 301 with the address of the one it became."""
+        merged_into = merged_claim_target(parse_id(kwargs.get(self.lookup_field, "")))
+        if merged_into is not None:
+            url = reverse("verified-claim-detail", args=[merged_into])
+            return HttpResponsePermanentRedirect(request.build_absolute_uri(url))
+        return super().retrieve(request, *args, **kwargs)
 
     def get_queryset(self):
         evidence = Evidence.objects.select_related("source__outlet").order_by("sort_order", "pk")

@@ -2,6 +2,7 @@
 so the publish guard, the page's digest, corrections and the related-stories index can all
 read a body (a live one, a revision's, one being posted) the same way."""
 
+import copy
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
@@ -44,3 +45,29 @@ def _list_values(items):
             yield item["value"]
         else:
             yield item
+
+
+def replace_cited_claim(stream_data: StreamData, old_id: int, new_id: int) -> list[dict[str, Any]]:
+    """A copy of raw StreamField data citing claim `new_id` wherever it cited `old_id`
+    (each citation keeps its label and framing), for moving a merged claim's citations."""
+    moved = copy.deepcopy(list(stream_data or []))
+    for item in moved:
+        for value in _iter_claim_values(item.get("type"), item.get("value")):
+            if str(value.get("claim")) == str(old_id):
+                value["claim"] = new_id
+    return moved
+
+
+def _iter_claim_values(block_type, value):
+    """The dicts holding a claim citation in a block's raw value, to change in place."""
+    if not isinstance(value, dict):
+        return
+    if block_type == "claim":
+        yield value
+    elif block_type == "key_facts":
+        for fact in _list_values(value.get("facts")):
+            yield from _iter_claim_values("claim", fact)
+    elif block_type == "timeline":
+        for event in _list_values(value.get("events")):
+            for cited in _list_values((event or {}).get("claims")):
+                yield from _iter_claim_values("claim", cited)

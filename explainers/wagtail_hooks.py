@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
-from explainers import pull_quotes
+from explainers import claim_merges, pull_quotes
 from explainers.audit import audit_checks
 from explainers.guard import refusals_message
 from explainers.models import ExplainerPage
@@ -18,6 +18,7 @@ from explainers.models.pages import PUBLISH_REFUSED
 from explainers.page_editor import ExplainerCreateView, ExplainerEditView
 from explainers.publishing import owed_notes, owed_notes_message, refusals_for_pages
 from explainers.workflow import ExplainerWorkflowActionView
+from newsroom.desk.actions.claim_merges import CLAIM_CITATIONS_HOOK
 from newsroom.desk.actions.claims import LIVE_CITATIONS_HOOK
 from newsroom.desk.audit import AUDIT_CHECKS_HOOK
 from newsroom.desk.ids import BulkActionIdsChecked, parse_id
@@ -46,6 +47,10 @@ def live_explainers_citing(claim_ids):
     """Tell the evidence desk which live explainers cite claims (it refuses to delete or
     withdraw them)."""
     return ExplainerPage.live_citing(claim_ids)
+
+
+# Merging claims moves the explainers' citations of the claim merged away.
+hooks.register(CLAIM_CITATIONS_HOOK, claim_merges.citation_moves)
 
 
 @hooks.register("before_delete_snippet")

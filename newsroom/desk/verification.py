@@ -161,7 +161,7 @@ def edited_since_last_decision(claim: Claim, user: AbstractBaseUser) -> bool:
     false decision, or ever if it was never decided. Reopenings do not count: an edit that
     reopened a decided claim must not slip out of view behind its own reopening."""
     decided_at = (
-        claim.verifications.filter(status__in=Claim.DECIDED)
+        claim.verifications.filter(status__in=Claim.DECIDED, merge=False)
         .order_by("-pk")
         .values_list("created_at", flat=True)
         .first()

@@ -12,6 +12,7 @@ from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from newsroom.desk.actions import claim_merges
 from newsroom.desk.actions.claims import CITATION_ADVICE, describe_citations, live_citations
 from newsroom.desk.actions.outlets import MERGED, EditOutlet
 from newsroom.desk.claim_forms import ClaimForm
@@ -26,6 +27,12 @@ from newsroom.desk.views.choosers import (
     EvidenceDeskChooserViewSet,
     SourceChooserViewSet,
 )
+from newsroom.desk.views.claim_bulk_actions import (
+    SubmitClaimsBulkAction,
+    TagClaimsBulkAction,
+    WithdrawClaimsBulkAction,
+)
+from newsroom.desk.views.claim_merges import MergeClaimView
 from newsroom.desk.views.claim_tools import DraftCorroborationView, SourceTextView
 from newsroom.desk.views.claims import (
     AddEvidenceView,
@@ -45,6 +52,7 @@ from newsroom.desk.views.imports import (
     ImportSourcesView,
     RecaptureSourceView,
 )
+from newsroom.desk.views.exports import ClaimIndexView
 from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
 from newsroom.desk.views.sources import (
     RestoreSetAsideLineView,
@@ -111,6 +119,18 @@ class SourceViewSet(EvidenceDeskViewSet):
     list_per_page = 50
     filterset_class = SourceFilterSet
     search_fields = ["title", "body", "outlet__name"]
+    # Downloads of the listing, as filtered (views.exports).
+    list_export = ["title", "outlet", "kind", "published_on", "url", "language", "claims_citing"]
+    export_headings = {
+        "title": "Title",
+        "outlet": "Outlet",
+        "kind": "Kind",
+        "published_on": "Date",
+        "url": "URL",
+        "language": "Language",
+        "claims_citing": "Claims citing",
+    }
+    export_filename = "sources"
     # Titles open the reading view; a source is added by pasting its text for the importer.
     index_view_class = SourceIndexView
     add_view_class = SourceAddView
@@ -166,6 +186,27 @@ class ClaimViewSet(EvidenceDeskViewSet):
     list_per_page = 50
     filterset_class = ClaimFilterSet
     search_fields = ["statement"]
+    # Downloads of the listing, as filtered (views.exports).
+    index_view_class = ClaimIndexView
+    list_export = [
+        "statement",
+        "status",
+        "verifier",
+        "decided_at",
+        "outlets",
+        "sources",
+        "citing_explainers",
+    ]
+    export_headings = {
+        "statement": "Statement",
+        "status": "Status",
+        "verifier": "Verifier",
+        "decided_at": "Decision date",
+        "outlets": "Outlets",
+        "sources": "Sources",
+        "citing_explainers": "Citing explainers",
+    }
+    export_filename = "claims"
     inspect_view_enabled = True
     inspect_view_class = ClaimInspectView
     edit_view_class = ClaimEditView
@@ -173,13 +214,14 @@ class ClaimViewSet(EvidenceDeskViewSet):
     workflow_action_view_class = ClaimWorkflowActionView
 
     def get_queryset(self, request):
-        return Claim.objects.select_related("created_by").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
+        return Claim.objects.select_related("created_by", "verified_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source__outlet"))
         )
 
     extra_views = {
         "verify": ("verify/<int:pk>/", VerifyClaimView),
         "add_evidence": ("add-evidence/<int:pk>/", AddEvidenceView),
+        "merge": ("merge/<int:pk>/", MergeClaimView),
         # The claim form's quote tools (claim_form_tools.js).
         "source_text": ("source-text/<int:pk>/", SourceTextView),
         "draft_corroboration": ("draft-corroboration/", DraftCorroborationView),
@@ -218,6 +260,8 @@ class EvidenceDeskDeleteBulkAction(BulkActionIdsChecked, DeleteBulkAction):
 
 # After Wagtail's own registration, so this one takes the "delete" action for the desk.
 hooks.register("register_bulk_action", EvidenceDeskDeleteBulkAction, order=1)
+for claim_bulk_action in (TagClaimsBulkAction, SubmitClaimsBulkAction, WithdrawClaimsBulkAction):
+    hooks.register("register_bulk_action", claim_bulk_action)
 
 
 @hooks.register("after_create_snippet")
@@ -233,6 +277,7 @@ def register_verification_actions(actions):
         actions.register_action(action, label, message)
     actions.register_action(*CHANGE_APPROVED)
     actions.register_action(MERGED, "Merge outlets", "Outlets merged")
+    actions.register_action(*claim_merges.LOG_ACTION)
 
 
 @hooks.register("register_actions")

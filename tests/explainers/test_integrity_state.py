@@ -1,7 +1,7 @@
 """The integrity rules hold after any sequence of desk operations: a Hypothesis state machine
 imports, re-imports, reverts, edits, merges and renames, adds evidence, verifies, publishes
 by every path, rewords claims (a decided one through Claim review, approved or sent back),
-withdraws and deletes, and after every step the evidence audit finds nothing.
+merges claims, withdraws and deletes, and after every step the evidence audit finds nothing.
 
 Each operation goes the way an editor's does: through the admin, the import command or the
 services they call. Readers visit the live explainers after each step, so the audit also
@@ -39,6 +39,7 @@ from tests.factories import (
     UserFactory,
     explainer_index,
     logged_in_client,
+    messages_of,
     snippet_url,
     source_form_data,
 )
@@ -68,6 +69,11 @@ def cited_in_latest_revision(claim):
     """(source id, quote) of each row of evidence of the claim's latest revision."""
     latest = Claim.objects.get(pk=claim.pk).get_latest_revision_as_object()
     return sorted((row.source_id, row.quote) for row in latest.evidence.all())
+
+
+def page_revisions():
+    """How many revisions each explainer has: a refused merge adds none."""
+    return {page.pk: page.revisions.count() for page in ExplainerPage.objects.order_by("pk")}
 
 
 def errors_flashed(response):
@@ -385,6 +391,33 @@ class DeskMachine(RuleBasedStateMachine):
             assert errors_flashed(response)
         else:
             assert_redirected(response, snippet_url("claim", "list"))
+
+    @rule(data=st.data())
+    def merge_claims(self, data):
+        """A verifier merges one claim into another through the admin: done whole (every
+        explainer then cites the claim that stays, the merged one is withdrawn), or refused
+        whole, naming what is in the way."""
+        claims = list(Claim.objects.filter(merged_into__isnull=True).order_by("pk"))
+        if len(claims) < 2:
+            return
+        merged, target = data.draw(
+            st.lists(st.sampled_from(claims), min_size=2, max_size=2, unique=True)
+        )
+        revisions = page_revisions()
+        url = snippet_url("claim", "merge", merged.pk)
+        payload = {"target": target.pk, "confirmed": "True"}
+        response = logged_in_client(self.verifier).post(url, payload)
+        after = Claim.objects.get(pk=merged.pk)
+        if response.status_code == 200:
+            assert "Nothing was merged." in messages_of(response)
+            assert (after.merged_into_id, after.live) == (None, merged.live)
+            assert page_revisions() == revisions
+            return
+        assert_redirected(response, snippet_url("claim", "edit", target.pk))
+        assert after.merged_into_id == target.pk and not after.live
+        for page in ExplainerPage.objects.all():
+            assert merged.pk not in page.cited_claim_ids()
+            assert merged.pk not in page.get_latest_revision_as_object().cited_claim_ids()
 
     # Explainers.
 

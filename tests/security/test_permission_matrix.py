@@ -693,6 +693,23 @@ ADMIN_ROWS = [
         lambda d: snippet_url("claim", "add_evidence", d.claim.pk),
         {"anonymous": LOGIN, "editor": 405, "verifier": 405, "superuser": 405},
     ),
+    # Merging: a verifier's action, on two claims they may change.
+    ("claim:merge", "get", lambda d: snippet_url("claim", "merge", d.spare_claim.pk), VERIFIERS),
+    (
+        "claim:merge (post)",
+        "post",
+        lambda d: (
+            snippet_url("claim", "merge", d.spare_claim.pk),
+            {"target": d.claim.pk, "confirmed": "True"},
+        ),
+        verifier_action(to_snippet("claim", "edit", lambda d: d.claim)),
+    ),
+    (
+        "claim:merge (no such claim)",
+        "get",
+        lambda d: snippet_url("claim", "merge", 999_999),
+        {"anonymous": LOGIN, "editor": DENIED, "verifier": 404, "superuser": 404},
+    ),
     # The claim form's quote tools.
     ("claim:source_text", "get", lambda d: snippet_url("claim", "source_text", d.source.pk), DESK),
     (

@@ -83,17 +83,19 @@ def reanchor_claim(claim: Claim) -> None:
 
 
 class AddEvidence:
-    """Cite a quote in a claim, in one click, as a new revision of it. The revision is
-    published at once when the claim is live with no other change pending and the user may
-    publish it. A new quote in a decided claim is a change to what its decision rests on:
-    it is submitted to Claim review (readers keep the decided version until a verifier
-    approves it), or, where no review workflow is set up and live explainers cite it, stays
-    a draft, since readers are owed a correction note written on the edit form."""
+    """Cite a quote (or several) in a claim, in one click, as a new revision of it. The
+    revision is published at once when the claim is live with no other change pending and
+    the user may publish it. A new quote in a decided claim is a change to what its
+    decision rests on: it is submitted to Claim review (readers keep the decided version
+    until a verifier approves it), or, where no review workflow is set up and live
+    explainers cite it, stays a draft, since readers are owed a correction note written on
+    the edit form."""
 
     permissions = policy_registry.get_by_type(Claim)
 
-    def __init__(self, claim: Claim, user: AbstractBaseUser, evidence: Evidence):
-        self.claim, self.user, self.evidence = claim, user, evidence
+    def __init__(self, claim: Claim, user: AbstractBaseUser, *evidence: Evidence):
+        # Several quotes go in one revision (a merge offers all the merged claim's at once).
+        self.claim, self.user, self.evidence = claim, user, list(evidence)
         self.held_for_note = False
         self.sent_to_review = False
 
@@ -109,10 +111,12 @@ class AddEvidence:
             raise ValidationError(f"This claim is locked. {lock.get_description(self.user)}.")
         self.draft = self.claim.get_latest_revision_as_object()
         self.rows = list(self.draft.evidence.all())
-        cited = [(row.source_id, row.quote) for row in self.rows]
-        if (self.evidence.source_id, self.evidence.quote) in cited:
-            raise ValidationError("The claim already cites this quote.")
-        self.evidence.clean()
+        cited = {(row.source_id, row.quote) for row in self.rows}
+        for evidence in self.evidence:
+            if (evidence.source_id, evidence.quote) in cited:
+                raise ValidationError("The claim already cites this quote.")
+            cited.add((evidence.source_id, evidence.quote))
+            evidence.clean()
 
     def publishes(self) -> bool:
         """Whether the new revision goes live; sets `held_for_note` when only the readers'
@@ -129,11 +133,13 @@ class AddEvidence:
         return not self.held_for_note
 
     def execute(self) -> bool:
-        """Add the quote; return whether it went live."""
+        """Add the quotes; return whether they went live."""
         self.check()
-        self.evidence.sort_order = max((row.sort_order or 0 for row in self.rows), default=0) + 1
+        last = max((row.sort_order or 0 for row in self.rows), default=0)
+        for number, evidence in enumerate(self.evidence, start=1):
+            evidence.sort_order = last + number
         publish = self.publishes()
-        self.draft.evidence.add(self.evidence)
+        self.draft.evidence.add(*self.evidence)
         with transaction.atomic():
             revision = self.draft.save_revision(user=self.user, log_action=True)
             if publish:
@@ -141,6 +147,25 @@ class AddEvidence:
             elif self.sent_to_review and not self.claim.workflow_in_progress:
                 self.claim.get_workflow().start(self.claim, self.user)
         return publish
+
+
+def tag_claim(claim: Claim, user: AbstractBaseUser, tags: Iterable[str]) -> bool:
+    """Add `tags` to a claim as a new revision of it, by `user` (an edit like any other, for
+    the four-eyes rule too). Tags change nothing a decision rests on, so the revision is
+    published at once when the claim is live with no other change pending and the user may
+    publish it; otherwise the tags wait in its draft. Returns whether they went live."""
+    publish = (
+        claim.live
+        and not claim.has_unpublished_changes
+        and AddEvidence.permissions.user_has_permission_for_instance(user, "publish", claim)
+    )
+    with transaction.atomic():
+        draft = claim.get_latest_revision_as_object()
+        draft.tags.add(*tags)
+        revision = draft.save_revision(user=user, log_action=True)
+        if publish:
+            revision.publish(user=user)
+    return publish
 
 
 class ClaimCitedError(PermissionDenied):

@@ -132,6 +132,15 @@ class Claim(
         editable=False,
         help_text="Verified on one outlet's word; readers see the verification note.",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="merged_claims",
+        help_text="The claim this duplicate was merged into; its API address redirects there.",
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -183,7 +192,7 @@ class Claim(
 
     def with_content_json(self, content):
         claim = super().with_content_json(content)
-        for name in (*self.DECISION_FIELDS, "created_by"):
+        for name in (*self.DECISION_FIELDS, "created_by", "merged_into_id"):
             setattr(claim, name, getattr(self, name))
         return claim
 
@@ -446,6 +455,10 @@ class Verification(models.Model):
         default=dict,
         blank=True,
         help_text="What the decision rested on; a change to it reopens the claim.",
+    )
+    merge = models.BooleanField(
+        default=False,
+        help_text="A record of a merge of two claims, not a decision: the status is unchanged.",
     )
 
     class Meta:

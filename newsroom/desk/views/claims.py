@@ -45,6 +45,7 @@ class ClaimURLsMixin:
 
     verify_url_name = None
     add_evidence_url_name = None
+    merge_url_name = None
 
     def claim_url(self, url_name, claim):
         return reverse(url_name, args=[quote(claim.pk)])
@@ -59,9 +60,15 @@ class ClaimURLsMixin:
         url = self.verify_url(claim)
         if not url:
             return []
-        return [
+        buttons = [
             Button("Verify, dispute or mark false", url=url, icon_name="tick-inverse", priority=5)
         ]
+        if not claim.merged_into_id:
+            merge_url = self.claim_url(self.merge_url_name, claim)
+            buttons.append(
+                Button("Merge into another claim", url=merge_url, icon_name="resubmit", priority=40)
+            )
+        return buttons
 
     def verify_header_buttons(self, claim):
         """The header's own "Verify…" button, beside the "…" menu, for a user who may verify."""

@@ -20,6 +20,7 @@ from newsroom.desk.importing.body import body_passages
 from newsroom.desk.importing.restoring import NotSetAside, restore_line
 from newsroom.desk.models import Evidence, Source
 from newsroom.desk.views.base import DeskObjectView
+from newsroom.desk.views.exports import SourceExportMixin
 
 
 class ReadingTitleColumn(ButtonsColumnMixin, TitleColumn):
@@ -34,9 +35,10 @@ class ReadingTitleColumn(ButtonsColumnMixin, TitleColumn):
         return self.view.get_list_buttons(instance)
 
 
-class SourceIndexView(IndexView):
+class SourceIndexView(SourceExportMixin, IndexView):
     """The sources listing. An editor opens a source to read it, so its title leads to the
-    reading view (the inspect view); its metadata form stays under the row's Edit."""
+    reading view (the inspect view); its metadata form stays under the row's Edit. It
+    exports as a spreadsheet (SourceExportMixin)."""
 
     @cached_property
     def columns(self):
