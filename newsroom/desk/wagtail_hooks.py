@@ -45,6 +45,7 @@ from newsroom.desk.views.claims import (
     corroboration_columns,
 )
 from newsroom.desk.views.dashboard import verification_panels
+from newsroom.desk.views.exports import ClaimIndexView
 from newsroom.desk.views.imports import (
     CapturedCopyView,
     ImportRunStatusView,
@@ -52,7 +53,6 @@ from newsroom.desk.views.imports import (
     ImportSourcesView,
     RecaptureSourceView,
 )
-from newsroom.desk.views.exports import ClaimIndexView
 from newsroom.desk.views.outlets import MergeOutletView, OutletEditView
 from newsroom.desk.views.sources import (
     RestoreSetAsideLineView,

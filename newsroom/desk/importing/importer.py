@@ -22,8 +22,8 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
 from newsroom.desk.actions.sources import save_source
-from newsroom.desk.importing.formats import SUPPORTED_SUFFIXES, UNSUPPORTED, read_source_file
 from newsroom.desk.importing.fetching import FetchRefused, fetch_all
+from newsroom.desk.importing.formats import SUPPORTED_SUFFIXES, UNSUPPORTED, read_source_file
 from newsroom.desk.importing.manifest import ManifestEntry, ManifestError, Manifests
 from newsroom.desk.importing.parsing import ParsedSource, parse_source
 from newsroom.desk.importing.reading import MAX_BYTES, UnreadableSource, decode
