@@ -275,3 +275,13 @@ def test_a_publication_refused_while_moving_undoes_the_whole_merge(
     assert not Correction.objects.exists()
     b = Claim.objects.get(pk=claim_b.pk)
     assert b.live and b.merged_into is None
+
+
+def test_the_inspect_page_shows_the_merge_in_both_histories(merger_client, claim_a, claim_b):
+    merge(merger_client, claim_b, claim_a)
+    for claim, says in (
+        (claim_b, "Merged into “Putin will talk.”"),
+        (claim_a, "“Putin is ready to talk.” (claim"),
+    ):
+        page = merger_client.get(claim_url("inspect", claim)).content.decode()
+        assert "Merge (verified kept) by merger" in page and says in page
