@@ -4,10 +4,12 @@ document with nothing to read (a scan, an encrypted or damaged file) fails alone
 clear line, and writes nothing."""
 
 import pytest
+from bs4 import BeautifulSoup
 from wagtail.models import ModelLogEntry, Revision
 
 from newsroom.desk.models import Source
 from tests.document_files import encrypted_pdf, pdf_with_pages, scanned_pdf, word_file
+from tests.factories import snippet_url
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +171,17 @@ def test_a_word_file_imports_its_paragraphs_and_table(run_import, tmp_path):
     assert "\n\nNo call has been scheduled, the presidency added." in source.body
     assert "| Topic | Position |\n|---|---|\n| Talks | Open to dialogue |" in source.body
     assert source.segments == []
+
+
+def test_the_reading_view_shows_a_pdf_page_by_page(run_import, tmp_path, editor_client):
+    run_import(write(tmp_path / "statement.pdf", pdf_with_pages(STATEMENT)))
+    source = Source.objects.get()
+
+    response = editor_client.get(snippet_url("source", "inspect", source.pk))
+
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    passages = soup.select(".source-passage.source-segment")
+    labels = [passage.select_one(".source-segment-label").text for passage in passages]
+    assert labels == ["p. 1", "p. 2", "p. 3"]
+    assert "Sanctions against Russia remain in force" in passages[2].text

@@ -51,6 +51,10 @@ STYLES = {
     "speaker and time above the words": (
         "Anchor (00:09):\n{0}\n{1}\n\nAnchor (00:21):\n{2}\n\nJean Dupont (1:02:03):\n{3}"
     ),
+    "speaker alone on the line above": (
+        "Transcript:\nANCHOR:\n[00:09] {0}\n[00:15] {1}\n[00:21] {2}\n\n>> Jean Dupont:\n"
+        "[1:02:03] {3}"
+    ),
     "name and time as a heading": (
         "Anchor  0:09\n{0}\n\nAnchor  0:15\n{1}\n\nAnchor  0:21\n{2}\n\nJean Dupont  1:02:03\n{3}"
     ),
@@ -96,8 +100,9 @@ def test_two_timed_lines_are_a_short_transcript(run_import, tmp_path):
     assert [segment["start"] for segment in source.segments] == [9, 15]
 
 
-def test_speakers_stay_named_and_each_starts_a_paragraph(run_import, tmp_path):
-    text = STYLES["chevrons and names"].format(*(words for _, words in SPOKEN))
+@pytest.mark.parametrize("style", ["chevrons and names", "speaker alone on the line above"])
+def test_speakers_stay_named_and_each_starts_a_paragraph(run_import, tmp_path, style):
+    text = STYLES[style].format(*(words for _, words in SPOKEN))
     source = imported(run_import, write(tmp_path / "video.txt", text))
 
     assert source.body.split("\n\n") == [

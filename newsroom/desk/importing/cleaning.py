@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newsroom.desk.importing.promotion import split_channel_calls
-from newsroom.desk.importing.transcripts import read_cue
+from newsroom.desk.importing.transcripts import read_cue, read_speaker
 from newsroom.desk.text import content_words
 
 #: The line that starts each page of a paged document's text (a PDF's, as read).
@@ -138,18 +138,22 @@ class Cleaning:
 
 def split_lines(text: str, transcript: bool | None = None) -> list[Line]:
     """The text's lines, with a transcript's cues (time, speaker) taken off into `timestamp`
-    and `speaker`, and a paged document's lines numbered with their page. A time alone on
-    its line is the time of the words on the next line; the line itself is left out."""
+    and `speaker`, and a paged document's lines numbered with their page. A time or a
+    speaker's name alone on its line is the time or speaker of the words on the next line;
+    the line itself is left out."""
     raw_lines = text.split("\n")
     if transcript is None:
         transcript = looks_like_transcript(raw_lines)
-    lines, pending, page = [], None, 0
+    lines, pending, speaker, page = [], None, "", 0
     for number, raw in enumerate(raw_lines, start=1):
         if raw == PAGE_BREAK:
             page += 1
             continue
         content = raw.strip()
         cue = read_cue(content) if transcript else None
+        if cue is None and transcript and read_speaker(content):
+            speaker = read_speaker(content)  # a name alone: who speaks the next words
+            continue
         if cue is None and pending and content:
             cue, pending = pending.said(content), None
         if cue and not cue.speech:
@@ -160,6 +164,8 @@ def split_lines(text: str, transcript: bool | None = None) -> list[Line]:
             line = Line(number, raw, cue.speech, cue.label, page, cue.speaker, cue.turn)
         else:
             line = Line(number, raw, content, "", page)
+        if speaker and content:
+            line, speaker = replace(line, speaker=line.speaker or speaker, turn=True), ""
         lines.append(replace(line, content=re.sub(r"^#{1,6}\s+", "", line.content)))
     return lines
 

@@ -3,8 +3,9 @@
 Transcripts write each caption line's time in one of a few ways: "00:26", "[00:26]",
 "(0:26)", "00:00:26", "1:02:03", with or without milliseconds ("00:00:26.500", ",500") or
 an end time ("[00:26 - 00:31]"), with a speaker before or after it ("JOHN SMITH: [00:26]",
-"[00:26] >> JOHN SMITH:", "Speaker 1 (00:26):"), at the start of its line, glued to the
-words ("00:26dialogue with Russia…") or alone on its line above them. The body joins the
+"[00:26] >> JOHN SMITH:", "Speaker 1 (00:26):", or a name alone on the line above), at the
+start of its line, glued to the words ("00:26dialogue with Russia…") or alone on its line
+above them. The body joins the
 fragments back into sentences and paragraphs, a new paragraph for each new speaker;
 `segments` keeps each fragment's time and the offsets of its words in the body, so evidence
 quoted from the body can be cited at 01:42.
@@ -31,6 +32,18 @@ _NAME = (
 _TURN = re.compile(r"^(?:>>|&gt;&gt;)>?\s*")
 _SPEAKER_BEFORE = re.compile(rf"^(?P<name>{_NAME})(?:\s*:\s*|\s+)(?=[\[(]?\d)")
 _SPEAKER_AFTER = re.compile(rf"^(?P<name>{_NAME})\s*:(?:\s+|$)")
+_HEADINGS = {
+    "transcript",
+    "captions",
+    "subtitles",
+    "description",
+    "summary",
+    "notes",
+    "chapters",
+    "video",
+    "audio",
+    "source",
+}
 _AFTER_STAMP = re.compile(r"^\s*(?:[:|–—-]+(?=\s|$))?\s*")
 
 # A paragraph ends at the first sentence end after this many characters.
@@ -95,6 +108,13 @@ def read_cue(line: str) -> Cue | None:
         turn=bool(turn_mark) or turn,
         speech=speech,
     )
+
+
+def read_speaker(line: str) -> str:
+    """The speaker a line names and nothing else ("JOHN SMITH:", ">> Anchor:"), or "" (also
+    for a heading such as "Transcript:", which names no one)."""
+    _, speaker, speech = read_speech(line)
+    return "" if speech or speaker.lower() in _HEADINGS else speaker
 
 
 def read_speech(text: str) -> tuple[bool, str, str]:
