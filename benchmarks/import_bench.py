@@ -2,6 +2,12 @@
 
     .venv/bin/python benchmarks/import_bench.py                       # SQLite and PostgreSQL
     .venv/bin/python benchmarks/import_bench.py --databases sqlite --sizes 1000
+    .venv/bin/python benchmarks/import_bench.py --urls 1000 --databases postgresql
+
+With --urls N it imports N web pages instead, fetched from a local server this benchmark
+starts on a free loopback port (each page the same synthetic news text in HTML with site
+chrome around it), through the fetcher's limits and address checks; target: 1k pages in
+under 60 s.
 
 Writes N synthetic news files (realistic noise: site chrome, hashtag walls, tracking codes,
 captions, reader prompts, comment widgets, teasers after the end; one in ten a timestamped
@@ -13,13 +19,16 @@ re-import at least 5x faster than the first.
 """
 
 import argparse
+import html
 import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +91,47 @@ def write_corpus(folder, count, seed=2025):
         (folder / f"{number:05d}.txt").write_text(text, encoding="utf-8")
 
 
+def web_page(number):
+    """Page `number` of the benchmark's site: an article in HTML, with chrome around it."""
+    rng = random.Random(number)
+    text = transcript(rng, number) if number % 10 == 0 else article(rng, number)
+    lines = text.splitlines()
+    title, paragraphs = lines[2], [line for line in lines[3:] if line]
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in paragraphs)
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        "<meta property='og:site_name' content='Bench News'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/politics'>Politics</a></nav>"
+        "<div class='cookies'>We use cookies. <button>Accept</button></div>"
+        f"<article><h1>{html.escape(title)}</h1>{body}</article>"
+        "<aside><h2>Related stories</h2><a href='/1'>One</a> <a href='/2'>Two</a></aside>"
+        "<footer>© 2025 Bench News</footer></body></html>"
+    ).encode()
+
+
+def serve_pages():
+    """A threaded server of web_page(n) at /news/<n>, on a free loopback port."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 (the name http.server calls)
+            body = web_page(int(self.path.rsplit("/", 1)[-1]))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def measure(folder):
     """Run in a child process whose settings point at a fresh, migrated database."""
     import django
@@ -92,10 +142,12 @@ def measure(folder):
     call_command("migrate", verbosity=0, interactive=False)
     from newsroom.desk.importing.importer import SourceImporter
 
+    urls_file = Path(folder) / "urls.txt"
+    urls = urls_file.read_text().split() if urls_file.exists() else []
     figures = {}
     for label in ("first", "unchanged"):
         started = time.perf_counter()
-        summary = SourceImporter().run([folder])
+        summary = SourceImporter().run([] if urls else [folder], urls=urls)
         elapsed = time.perf_counter() - started
         figures[label] = {
             "seconds": round(elapsed, 2),
@@ -111,6 +163,7 @@ def run_child(database_url, folder):
         os.environ,
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="newsroom.settings.dev",
+        NEWSROOM_FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
         PYTHONPATH=str(ROOT),
     )
     result = subprocess.run(
@@ -155,7 +208,7 @@ def report(database, count, figures):
     first_rate = count / first["seconds"]
     again_rate = count / again["seconds"]
     print(
-        f"{database:<10} N={count:>6}  first import {first['seconds']:>7.2f} s "
+        f"{database:<15} N={count:>6}  first import {first['seconds']:>7.2f} s "
         f"({first_rate:>7.0f} sources/s, {first['failed']} failed)   "
         f"unchanged re-import {again['seconds']:>6.2f} s ({again_rate:>7.0f} sources/s, "
         f"{again['unchanged']} unchanged)   {again_rate / first_rate:>5.1f}x faster   "
@@ -168,10 +221,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--urls", type=int, help="import this many pages from a local server")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.measure)
+        return
+    if args.urls:
+        server = serve_pages()
+        base = f"http://127.0.0.1:{server.server_port}/news"
+        with tempfile.TemporaryDirectory() as corpus:
+            folder = Path(corpus)
+            (folder / "urls.txt").write_text("\n".join(f"{base}/{n}" for n in range(args.urls)))
+            for database in args.databases:
+                report(f"{database} URLs", args.urls, bench(database, args.urls, folder))
+        server.shutdown()
         return
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as corpus:

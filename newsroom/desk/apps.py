@@ -15,7 +15,12 @@ class DeskConfig(AppConfig):
         from django.core.checks import Tags, register
 
         from newsroom.desk import signal_handlers  # noqa: F401  (its receivers connect on import)
-        from newsroom.desk.checks import check_admin_base_url, check_email_backend
+        from newsroom.desk.checks import (
+            check_admin_base_url,
+            check_email_backend,
+            check_upload_folder,
+        )
 
         register(check_admin_base_url, Tags.urls, deploy=True)
         register(check_email_backend, Tags.security, deploy=True)
+        register(check_upload_folder, Tags.security)

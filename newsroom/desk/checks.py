@@ -2,6 +2,7 @@
 their local-development values."""
 
 import ipaddress
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -81,4 +82,24 @@ def check_email_backend(app_configs, **kwargs):
             ),
             id="newsroom.W001",
         )
+    ]
+
+
+def check_upload_folder(app_configs, **kwargs):
+    """Files uploaded on the Import sources page wait in NEWSROOM_IMPORT_UPLOAD_DIR until
+    imported: never where the site serves files from, or anyone could fetch them."""
+    folder = Path(settings.NEWSROOM_IMPORT_UPLOAD_DIR).resolve()
+    served = [
+        (name, Path(getattr(settings, name)).resolve())
+        for name in ("MEDIA_ROOT", "STATIC_ROOT")
+        if getattr(settings, name, None)
+    ]
+    return [
+        Error(
+            f"NEWSROOM_IMPORT_UPLOAD_DIR ({folder}) is inside {name} ({root}), which is served.",
+            hint="Set NEWSROOM_IMPORT_UPLOAD_DIR to a private folder outside every served one.",
+            id="newsroom.E002",
+        )
+        for name, root in served
+        if folder == root or folder.is_relative_to(root)
     ]

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from newsroom.desk.audit import run_audit
+from newsroom.desk.importing.runs import run_import
 
 
 @shared_task(name="newsroom.audit_evidence")
@@ -14,6 +15,4 @@ def audit_evidence():
 @shared_task(name="newsroom.import_sources")
 def import_sources(run_id: int):
     """An import started from the admin's Import sources page (see importing.runs)."""
-    from newsroom.desk.importing.runs import run_import
-
     run_import(run_id)

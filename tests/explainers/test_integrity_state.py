@@ -1,7 +1,8 @@
 """The integrity rules hold after any sequence of desk operations: a Hypothesis state machine
-imports, re-imports, reverts, edits, merges and renames, adds evidence, verifies, publishes
-by every path, rewords claims (a decided one through Claim review, approved or sent back),
-merges claims, withdraws and deletes, and after every step the evidence audit finds nothing.
+imports, re-imports, captures web pages and re-captures them, reverts, edits, merges and
+renames, adds evidence, verifies, publishes by every path, rewords claims (a decided one
+through Claim review, approved or sent back), merges claims, withdraws and deletes, and after
+every step the evidence audit finds nothing.
 
 Each operation goes the way an editor's does: through the admin, the import command or the
 services they call. Readers visit the live explainers after each step, so the audit also
@@ -18,7 +19,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -28,7 +29,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from explainers.models import ExplainerPage
 from newsroom.desk.audit import all_findings
 from newsroom.desk.importing.importer import SourceImporter
-from newsroom.desk.models import Claim, Outlet, Source
+from newsroom.desk.importing.runs import run_import
+from newsroom.desk.models import Claim, ImportRun, Outlet, Source
 from newsroom.desk.verification import VerificationError, verify_claim
 from tests.explainers.test_publish_guard import edit_form_data, post_edit
 from tests.explainers.test_publish_guard_paths import bulk_publish
@@ -44,6 +46,7 @@ from tests.factories import (
     source_form_data,
 )
 from tests.newsroom.test_verification_edits import edit_data
+from tests.web_pages import NewsSite, news_page, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +106,20 @@ class DeskMachine(RuleBasedStateMachine):
         self.reader = Client()
         self.files = {}
         self.pages = 0
+        # Web pages, served by a local server the fetcher may reach (loopback only).
+        self.site = NewsSite()
+        self.server, self.site.url = serve(self.site)
+        self.web_pages = {}
+        self.fetch_settings = override_settings(NEWSROOM_FETCH_ALLOWED_NETWORKS=["127.0.0.0/8"])
+        self.fetch_settings.enable()
 
     def teardown(self):
         transaction.set_rollback(True)
         self.atomic.__exit__(None, None, None)
         cache.clear()
+        self.fetch_settings.disable()
+        self.server.shutdown()
+        self.server.server_close()
 
     @initialize(outlets=st.permutations(OUTLETS), sentences=st.permutations(SENTENCES))
     def a_desk_at_work(self, outlets, sentences):
@@ -192,6 +204,45 @@ class DeskMachine(RuleBasedStateMachine):
             handle.write(text)
         self.files[name] = text
         SourceImporter().run([path])
+
+    def serve_page(self, path, outlet, sentences):
+        self.web_pages[path] = (outlet, sentences)
+        title = f"Web story {path.rsplit('-', 1)[-1]} on the talks"
+        self.site.page(path, news_page(title, [f"{sentence}." for sentence in sentences], outlet))
+
+    @rule(
+        outlet=st.sampled_from(OUTLETS),
+        chosen=st.lists(st.sampled_from(SENTENCES), min_size=2, max_size=4, unique=True),
+    )
+    def capture_page(self, outlet, chosen):
+        """A web page imported by its URL: fetched, its copy kept, its outlet its site's."""
+        path = f"/news/story-{len(self.web_pages)}"
+        self.serve_page(path, outlet, chosen)
+        SourceImporter(user=self.editor).run(urls=[f"{self.site.url}{path}"])
+
+    @rule(data=st.data(), edit=st.sampled_from(EDITS))
+    def recapture_changed(self, data, edit):
+        """The page changed (a sentence dropped or negated, a paragraph added), and an
+        editor presses Re-capture; the worker runs the import it queued."""
+        if not self.web_pages:
+            return
+        path = data.draw(st.sampled_from(sorted(self.web_pages)))
+        outlet, sentences = self.web_pages[path]
+        if edit == "drop" and len(sentences) > 1:
+            sentences = sentences[1:]
+        elif edit == "negate":
+            sentences = [sentences[0].replace(" said ", " denied that ", 1), *sentences[1:]]
+        elif edit == "prepend":
+            sentences = ["A paragraph added since the first capture", *sentences]
+        self.serve_page(path, outlet, sentences)
+        source = Source.objects.filter(url=f"{self.site.url}{path}").first()
+        if source is None:  # deleted since
+            return
+        response = self.editor_client.post(snippet_url("source", "recapture", source.pk))
+        run = ImportRun.objects.order_by("-pk").first()
+        assert_redirected(response, snippet_url("source", "import_run", run.pk))
+        run_import(run.pk)
+        assert run.items.get().outcome in ("updated", "unchanged")
 
     def a_source(self, data):
         sources = list(Source.objects.order_by("pk"))

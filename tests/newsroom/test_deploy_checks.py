@@ -67,3 +67,15 @@ def test_it_runs_under_check_deploy_only():
         everyday = run_checks(tags=[Tags.urls])
     assert "newsroom.E001" in [message.id for message in deploy]
     assert "newsroom.E001" not in [message.id for message in everyday]
+
+
+def test_an_upload_folder_under_a_served_one_is_an_error(settings):
+    from newsroom.desk.checks import check_upload_folder
+
+    settings.NEWSROOM_IMPORT_UPLOAD_DIR = settings.MEDIA_ROOT / "imports"
+    (error,) = check_upload_folder(None)
+    assert error.id == "newsroom.E002"
+    assert "inside MEDIA_ROOT" in error.msg
+
+    settings.NEWSROOM_IMPORT_UPLOAD_DIR = "/tmp/newsroom-imports-private"
+    assert check_upload_folder(None) == []

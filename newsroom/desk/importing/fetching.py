@@ -109,7 +109,10 @@ def is_web_url(value: str) -> bool:
 
 def refusal(address: str, limits: FetchLimits) -> str:
     """Why the newsroom will not connect to `address`, or "" when it may."""
-    ip = ipaddress.ip_address(address)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "not an IP address"
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     if any(ip in network for network in limits.allowed_networks):
@@ -175,7 +178,12 @@ def _get(url, address, client, limits, deadline, requested):
     points to."""
     target = url.copy_with(host=address)
     headers = {"Host": url.netloc.decode("ascii"), "User-Agent": limits.user_agent}
-    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    extensions = {}
+    if url.scheme == "https":
+        extensions["sni_hostname"] = url.host
+        # Connections are pooled by address: one made for another host (its TLS name
+        # checked for that host) must not carry this request.
+        headers["Connection"] = "close"
     request = client.build_request("GET", target, headers=headers, extensions=extensions)
     response = client.send(request, stream=True)
     try:

@@ -301,7 +301,10 @@ class SourceImporter:
         """Fetch every page and compare it with the source made from its URL before, as
         `_check` does a file: (outcome, None) or (None, the page read), for each URL."""
         urls = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
-        for url, page in zip(urls, fetch_all(urls), strict=True):
+        pages = fetch_all(urls)
+        fetched = [page.final_url for page in pages if not isinstance(page, FetchRefused)]
+        known = self._known_by_urls({*urls, *fetched})
+        for url, page in zip(urls, pages, strict=True):
             if isinstance(page, FetchRefused):
                 yield FileOutcome(url, url, FAILED, str(page)), None
                 continue
@@ -311,15 +314,19 @@ class SourceImporter:
                 yield FileOutcome(url, url, FAILED, str(error)), None
                 continue
             content_hash = Source.hash_text(source_text.text)
-            row = self._known_by_url({url, page.final_url})
+            row = known.get(url) or known.get(page.final_url)
             if row and row["content_hash"] == content_hash:
                 yield FileOutcome(url, url, UNCHANGED, source_id=row["pk"]), None
                 continue
             yield None, CheckedFile(url, None, source_text, None, content_hash, row, page)
 
-    def _known_by_url(self, urls):
-        rows = Source.objects.filter(url__in=urls).values(*_KNOWN_FIELDS)
-        return rows.order_by("pk").first()
+    def _known_by_urls(self, urls):
+        """{url: its source's row} for the sources holding any of `urls`."""
+        urls, known = list(urls), {}
+        for start in range(0, len(urls), _LOOKUP_CHUNK):
+            rows = Source.objects.filter(url__in=urls[start : start + _LOOKUP_CHUNK])
+            known.update((row["url"], row) for row in rows.values(*_KNOWN_FIELDS))
+        return known
 
     def _known_sources(self, keys):
         keys, known = list(keys), {}
@@ -356,7 +363,8 @@ class SourceImporter:
             parsed.url = facts.url
             parsed.title = parsed.title or facts.url
             # A page found again under its canonical URL is the source made from it before.
-            checked.row = checked.row or self._known_by_url({facts.url})
+            if not checked.row and facts.url not in (checked.path, checked.page.final_url):
+                checked.row = self._known_by_urls([facts.url]).get(facts.url)
             if checked.row and checked.row["content_hash"] == checked.content_hash:
                 return FileOutcome(path, key, UNCHANGED, source_id=checked.row["pk"]), None
         # An editor's restorations outlive a change to the file, while it still has the line.
@@ -392,8 +400,8 @@ class SourceImporter:
         fails and says why."""
         if not batch:
             return
-        if any(work.parsed.url for work in batch):
-            # A URL must be checked against every other source first: file by file.
+        if not self._urls_free(batch):
+            # A URL held already, or twice in the batch: file by file, so each says whose.
             for work in batch:
                 emit(self._write_one(work))
             return
@@ -407,6 +415,13 @@ class SourceImporter:
             return
         for work in batch:
             emit(work.outcome)
+
+    def _urls_free(self, batch):
+        """Whether the batch's URLs are distinct and no source holds one yet (one query)."""
+        urls = [work.parsed.url for work in batch if work.parsed.url]
+        if len(set(urls)) < len(urls):
+            return False
+        return not urls or not Source.objects.filter(url__in=urls).exists()
 
     def _write_one(self, work):
         """Write one file in its own transaction."""
@@ -443,6 +458,7 @@ class SourceImporter:
                 base_content_type=content_type,
                 object_id=str(source.pk),
                 created_at=now,
+                user=self.user,
                 content=source.serializable_data(),
                 object_str=str(source),
             )
@@ -451,12 +467,18 @@ class SourceImporter:
         for source, revision in zip(sources, revisions, strict=True):
             source.latest_revision = revision
         Source.objects.bulk_update(sources, ["latest_revision"])
+        SourceCapture.objects.bulk_create(
+            SourceCapture.from_page(source, work.page, source.latest_revision)
+            for work, source in zip(batch, sources, strict=True)
+            if work.page
+        )
         ModelLogEntry.objects.bulk_create(
             ModelLogEntry(
                 content_type=content_type,
                 object_id=str(source.pk),
                 label=ModelLogEntry.objects.get_instance_title(source),
                 action="wagtail.create",
+                user=self.user,
                 timestamp=now,
                 data={},
                 content_changed=True,

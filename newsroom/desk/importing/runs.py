@@ -16,7 +16,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 
 from newsroom.desk.importing.importer import FAILED, FileOutcome, ImportSummary, SourceImporter
@@ -31,11 +30,9 @@ def run_folder(run: ImportRun) -> Path:
 
 
 def start_import(user: AbstractBaseUser, uploads: list[UploadedFile], urls: list[str]) -> ImportRun:
-    """Record an import of `uploads` and `urls` by `user` and send it to run once this
-    transaction commits. A file over the size limit fails at once, as the command fails
+    """Record an import of `uploads` and `urls` by `user`, for `run_import` to run (the
+    caller sends the task). A file over the size limit fails at once, as the command fails
     it, and is never stored."""
-    from newsroom.desk.tasks import import_sources
-
     run = ImportRun.objects.create(requested_by=user)
     folder = run_folder(run)
     limit = settings.NEWSROOM_IMPORT_MAX_BYTES
@@ -47,7 +44,6 @@ def start_import(user: AbstractBaseUser, uploads: list[UploadedFile], urls: list
         ImportItem.objects.create(run=run, name=upload.name, stored_path=_store(upload, folder))
     for url in urls:
         ImportItem.objects.create(run=run, name=url)
-    transaction.on_commit(lambda: import_sources.delay(run.pk))
     return run
 
 

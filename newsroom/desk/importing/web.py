@@ -30,8 +30,11 @@ class PageFacts:
 
 def page_facts(page: FetchedPage, text: str, parsed: ParsedSource) -> PageFacts:
     facts = PageFacts(url=page.final_url, domain=page.host)
+    # The date is the importer's business (parsing reads it): the fast date search here.
     metadata = (
-        trafilatura.extract_metadata(text, default_url=page.final_url) if is_html(text) else None
+        trafilatura.extract_metadata(text, default_url=page.final_url, extensive=False)
+        if is_html(text)
+        else None
     )
     if metadata is not None:
         facts.url = _same_site(metadata.url, page) or page.final_url

@@ -5,6 +5,8 @@ embedded default, on the worker in production) through the command's importer, a
 run's page shows a line per file or URL as it is reached: its script polls a small JSON
 status, and without script the page refreshes itself until the run is done."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import quote
@@ -22,7 +24,13 @@ from newsroom.desk.importing.fetching import is_web_url
 from newsroom.desk.importing.reading import format_size
 from newsroom.desk.importing.runs import start_import
 from newsroom.desk.models import ImportRun, SourceCapture
+from newsroom.desk.tasks import import_sources
 from newsroom.desk.views.base import DeskObjectView
+
+
+def send_after_commit(run: ImportRun):
+    """Send the run's task once the request's transaction commits: the worker must find it."""
+    transaction.on_commit(partial(import_sources.delay, run.pk))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -99,6 +107,7 @@ class ImportSourcesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
 
     def form_valid(self, form):
         run = start_import(self.request.user, form.cleaned_data["files"], form.cleaned_data["urls"])
+        send_after_commit(run)
         return redirect(self.import_run_url_name, run.pk)
 
 
@@ -208,7 +217,7 @@ class RecaptureSourceView(DeskObjectView, View):
         source = self.object
         if source.captured_at is None or not source.url:
             raise Http404("This source was not captured from the web.")
-        with transaction.atomic():
-            run = start_import(request.user, [], [source.url])
+        run = start_import(request.user, [], [source.url])
+        send_after_commit(run)
         messages.success(request, f"Fetching “{source}” again from {source.url}.")
         return redirect(self.import_run_url_name, run.pk)
