@@ -15,7 +15,8 @@ from newsroom.desk.models import Source
 
 class Command(BaseCommand):
     help = (
-        "Import .txt, .md and .html files (and folders of them) and http(s) URLs as sources: "
+        "Import text, Markdown, HTML, caption (.srt, .vtt), PDF and Word (.docx) files (and "
+        "folders of them) and http(s) URLs as sources: "
         "noise set aside with reasons, metadata inferred or taken from sources.toml (or the "
         "page's own metadata), unchanged files and pages skipped, changed ones saved as new "
         f"revisions. Files and pages over {format_size(MAX_BYTES)} are refused; a page keeps "

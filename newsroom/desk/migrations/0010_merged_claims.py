@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0008_claim_review'),
+        ('newsroom', '0009_web_sources'),
     ]
 
     operations = [
