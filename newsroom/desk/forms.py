@@ -51,6 +51,10 @@ class SourceImportForm(WagtailAdminModelForm):
         + Source.Kind.choices,
         required=False,
     )
+    # Declared for assume_scheme: a pasted "www.example.org/story" means https.
+    url = forms.URLField(
+        label="URL", max_length=1000, required=False, empty_value=None, assume_scheme="https"
+    )
 
     class Meta:
         model = Source
