@@ -11,8 +11,9 @@ duplicates (the same words, whatever their case, spacing, punctuation and quote 
 share a statement hash and always score 1.
 
 A lookup costs a fixed number of queries, whatever the size of the desk: the candidates
-(two on SQLite), the listed claims with their evidence counts, and the live explainers
-citing them (asked through the desk's citations hook, as the desk knows nothing of pages).
+(two on SQLite; on PostgreSQL, one more sets pg_trgm's threshold for them), the listed
+claims with their evidence counts, and the live explainers citing them (asked through the
+desk's citations hook, as the desk knows nothing of pages).
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from operator import add, or_
 from django.conf import settings
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramSimilarity
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -34,6 +35,10 @@ from newsroom.desk.text import content_words, normalised_statement, statement_ha
 
 # How many claims the database hands over to be scored, at most.
 CANDIDATES = 60
+# pg_trgm's `%` threshold for a candidate (its default, 0.3, lets a statement that shares
+# only a sentence's common words through, and the index then reads most of the table).
+# Statements that close score far higher; the full-text test catches the rest.
+TRIGRAM_THRESHOLD = 0.5
 # On SQLite: how many of the statement's words are counted, and how many of the rarest of
 # them pick the candidates.
 COUNTED_WORDS = 12
@@ -69,7 +74,12 @@ def similar_claims(statement: str, exclude: int | None = None, limit: int = 8) -
     digest = statement_hash(statement)
     others = Claim.objects.exclude(pk=exclude) if exclude else Claim.objects.all()
     if connection.vendor == "postgresql":
-        candidates = list(postgres_candidates(others, statement, digest))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(TRIGRAM_THRESHOLD)],
+            )
+            candidates = list(postgres_candidates(others, statement, digest))
     else:
         candidates = word_candidates(others, normalised, digest)
     scored = []
