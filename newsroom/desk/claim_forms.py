@@ -10,6 +10,7 @@ from newsroom.desk.actions.claims import live_citations
 from newsroom.desk.ids import FormIdsChecked
 from newsroom.desk.models import Claim, Evidence
 from newsroom.desk.quote_repair import QuoteRepairTextarea, quote_repair
+from newsroom.desk.similar_claims import live_duplicate, refusal_of
 
 
 def decision_choices() -> list[tuple[str, str]]:
@@ -42,6 +43,7 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.refuse_live_duplicate(cleaned_data.get("statement", ""))
         formset = self.formsets.get("evidence")
         if formset is None:
             return cleaned_data
@@ -53,6 +55,17 @@ class ClaimForm(FormIdsChecked, WagtailAdminModelForm):
                 "returns it to unverified there. Write a correction note for their readers.",
             )
         return cleaned_data
+
+    def refuse_live_duplicate(self, statement):
+        """A new or reworded statement that a published claim already makes word for word
+        is refused, linking to that claim (an unchanged one is left alone, so claims saved
+        before this rule can still be edited)."""
+        if not statement or (self.instance.pk and "statement" not in self.changed_data):
+            return
+        duplicate = live_duplicate(statement, exclude=self.instance.pk)
+        if duplicate is not None:
+            edit_url_name = Claim.snippet_viewset.get_url_name("edit")
+            self.add_error("statement", refusal_of(duplicate, edit_url_name))
 
     def is_valid(self):
         valid = super().is_valid()

@@ -3,7 +3,9 @@ what a text is about, which words might, and a count said in words. Pure Python,
 so the importer's cleaning, evidence suggestions and related stories agree on what a word is.
 """
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Container
 
 # Words too common to say what a text is about: English function words, the verbs news copy
@@ -30,6 +32,24 @@ CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 def content_words(text: str, stopwords: Container[str] = STOPWORDS) -> list[str]:
     """The words of a text that can say what it is about, case-folded, in order."""
     return [word for word in CONTENT_WORD.findall(text.casefold()) if word not in stopwords]
+
+
+# A run of letters and digits: what is left of a statement once its punctuation, quote marks,
+# dashes and spacing are set aside.
+STATEMENT_WORD = re.compile(r"[^\W_]+")
+
+
+def normalised_statement(text: str) -> str:
+    """A statement reduced to its words: Unicode NFKC (full-width letters, ligatures),
+    case-folded, with punctuation, quote marks and dashes dropped and spacing made single.
+    Two statements that differ only in those are the same statement."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(STATEMENT_WORD.findall(folded))
+
+
+def statement_hash(text: str) -> str:
+    """The SHA-256 of normalised_statement(): exact duplicates share it."""
+    return hashlib.sha256(normalised_statement(text).encode()).hexdigest()
 
 
 def counted(number: int, noun: str) -> str:

@@ -33,10 +33,15 @@ from newsroom.desk.views.claim_bulk_actions import (
     WithdrawClaimsBulkAction,
 )
 from newsroom.desk.views.claim_merges import MergeClaimView
-from newsroom.desk.views.claim_tools import DraftCorroborationView, SourceTextView
+from newsroom.desk.views.claim_tools import (
+    DraftCorroborationView,
+    SimilarClaimsView,
+    SourceTextView,
+)
 from newsroom.desk.views.claims import (
     AddEvidenceView,
     AuthorColumn,
+    ClaimCreateView,
     ClaimEditView,
     ClaimInspectView,
     ClaimUnpublishView,
@@ -209,6 +214,7 @@ class ClaimViewSet(EvidenceDeskViewSet):
     export_filename = "claims"
     inspect_view_enabled = True
     inspect_view_class = ClaimInspectView
+    add_view_class = ClaimCreateView
     edit_view_class = ClaimEditView
     unpublish_view_class = ClaimUnpublishView
     workflow_action_view_class = ClaimWorkflowActionView
@@ -225,6 +231,8 @@ class ClaimViewSet(EvidenceDeskViewSet):
         # The claim form's quote tools (claim_form_tools.js).
         "source_text": ("source-text/<int:pk>/", SourceTextView),
         "draft_corroboration": ("draft-corroboration/", DraftCorroborationView),
+        # The similar-claims panel's list (similar_claims.js).
+        "similar_claims": ("similar-claims/", SimilarClaimsView),
     }
 
 

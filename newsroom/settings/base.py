@@ -263,6 +263,10 @@ NEWSROOM_IMPORT_UPLOAD_DIR = Path(
 # distinct outlets, or a single-source note.
 NEWSROOM_FOUR_EYES = env.bool("NEWSROOM_FOUR_EYES", default=True)
 NEWSROOM_MIN_OUTLETS = env.int("NEWSROOM_MIN_OUTLETS", default=2)
+# Similar claims (newsroom.desk.similar_claims), scored from 0 to 1: from "suggested" up a
+# claim is listed beside the form; from "confirmed" up saving warns of a near-duplicate.
+NEWSROOM_SIMILAR_SUGGESTED = env.float("NEWSROOM_SIMILAR_SUGGESTED", default=0.6)
+NEWSROOM_SIMILAR_CONFIRMED = env.float("NEWSROOM_SIMILAR_CONFIRMED", default=0.85)
 # The superuser `manage.py ensure_admin` makes for the README's start command; with no
 # password set, it makes a new one on every start (there is no known default).
 NEWSROOM_ADMIN_USER = env("NEWSROOM_ADMIN_USER", default="admin")

@@ -727,6 +727,18 @@ ADMIN_ROWS = [
         ),
         DESK,
     ),
+    (
+        "claim:similar_claims",
+        "get",
+        lambda d: snippet_url("claim", "similar_claims") + "?statement=Elysee+Palace+said",
+        DESK,
+    ),
+    (
+        "claim:similar_claims (no such id)",
+        "get",
+        lambda d: snippet_url("claim", "similar_claims") + "?statement=Elysee&claim=abc",
+        {"anonymous": LOGIN, "editor": 400, "verifier": 400, "superuser": 400},
+    ),
     ("claim:edit (draft)", "get", lambda d: snippet_url("claim", "edit", d.draft_claim.pk), DESK),
     *snippet_rows("outlet", lambda d: d.outlet),
     ("outlet:copy", "get", lambda d: snippet_url("outlet", "copy", d.outlet.pk), DESK),

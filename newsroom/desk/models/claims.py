@@ -31,6 +31,7 @@ from newsroom.desk.anchoring import (
     refusal_message,
 )
 from newsroom.desk.signals import claim_saved
+from newsroom.desk.text import statement_hash
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class Claim(
     DECIDED = (Status.VERIFIED, Status.DISPUTED, Status.FALSE)
 
     statement = models.TextField(max_length=600)
+    # Exact duplicates share it (newsroom.desk.similar_claims); kept by save().
+    statement_hash = models.CharField(max_length=64, editable=False, db_index=True, default="")
     tags = ClusterTaggableManager(through=ClaimTag, blank=True)
     status = models.CharField(
         max_length=20,
@@ -198,6 +201,9 @@ class Claim(
 
     def save(self, *args, **kwargs):
         full = kwargs.get("update_fields") is None
+        self.statement_hash = statement_hash(self.statement)
+        if not full and "statement" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "statement_hash"}
         previous = None
         if full and self.pk:
             previous = Claim.objects.filter(pk=self.pk).values_list("statement", flat=True).first()

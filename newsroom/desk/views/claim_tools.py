@@ -1,9 +1,11 @@
 """What the claim form's script asks the admin while an editor writes a claim: a source's
-text to quote from, and the corroboration the form's evidence rows add up to. Both answer
-JSON; without the script the form works as Wagtail's own (see claim_form_tools.js)."""
+text to quote from, the corroboration the form's evidence rows add up to (both JSON), and
+the claims like the statement so far (an HTML fragment of the side panel's list). Without
+the script the form works as Wagtail's own (see claim_form_tools.js, similar_claims.js)."""
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
 from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permissions import policy_registry
@@ -11,7 +13,8 @@ from wagtail.permissions import policy_registry
 from newsroom.desk.anchoring import quote_length_problem
 from newsroom.desk.corroboration import EvidenceDraft, corroboration_of_drafts
 from newsroom.desk.ids import parse_id, require_ids
-from newsroom.desk.models import Evidence, Source
+from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.similar_claims import MAX_STATEMENT, similar_claims
 
 # More evidence rows than any claim form holds: a longer request is not the form's.
 MAX_ROWS = 100
@@ -96,3 +99,34 @@ class DraftCorroborationView(ClaimFormToolView):
                 "unanchored": corroboration.unanchored,
             }
         )
+
+
+class SimilarClaimsView(PermissionCheckedMixin, View):
+    """The claims like a statement being written (`statement`), other than the claim being
+    edited (`claim`, an id), as the similar-claims panel lists them: for someone who may
+    add or change claims."""
+
+    model = None  # the claim model, from the viewset: its permission policy is checked
+    any_permission_required = ["add", "change"]
+    http_method_names = ["get"]
+    template_name = "newsroom/admin/includes/similar_claims.html"
+
+    def get(self, request):
+        statement = request.GET.get("statement", "")
+        if len(statement) > MAX_STATEMENT:
+            raise BadRequest(f"A statement is at most {MAX_STATEMENT} characters.")
+        claim = request.GET.get("claim", "")
+        exclude = require_ids([claim])[0] if claim else None
+        return TemplateResponse(
+            request, self.template_name, similar_claims_context(similar_claims(statement, exclude))
+        )
+
+
+def similar_claims_context(found) -> dict:
+    """What the similar-claims list needs, wherever it is shown."""
+    url_name = Claim.snippet_viewset.get_url_name
+    return {
+        "similar_claims": found,
+        "inspect_url_name": url_name("inspect"),
+        "edit_url_name": url_name("edit"),
+    }

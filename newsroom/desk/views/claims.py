@@ -17,7 +17,12 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.models import WorkflowState
-from wagtail.snippets.views.snippets import EditView, UnpublishView, WorkflowActionView
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    UnpublishView,
+    WorkflowActionView,
+)
 
 from newsroom.desk import verification
 from newsroom.desk.actions.claims import (
@@ -28,9 +33,11 @@ from newsroom.desk.actions.claims import (
 )
 from newsroom.desk.claim_forms import VerificationForm
 from newsroom.desk.models import Claim, Evidence, Source
+from newsroom.desk.similar_claims import near_duplicates, similar_claims, warning_about
 from newsroom.desk.suggestions import cached_suggestions
 from newsroom.desk.text import counted
 from newsroom.desk.views.base import DeskObjectView
+from newsroom.desk.views.claim_tools import similar_claims_context
 
 
 def claim_with_evidence():
@@ -147,6 +154,77 @@ class SuggestionsSidePanel(BaseSidePanel):
         return context
 
 
+class SimilarClaimsSidePanel(BaseSidePanel):
+    """Claims the desk already has that say much the same as the statement being written,
+    each with its status, evidence count and citing explainers. Rendered with the form
+    (empty on a new claim), then followed as the editor types by similar_claims.js."""
+
+    class SidePanelToggle(BaseSidePanel.SidePanelToggle):
+        template_name = "newsroom/admin/includes/suggestions_toggle.html"
+        icon_name = "copy"
+
+    class Media:
+        css = {"all": ["newsroom/desk/suggestions.css"]}
+        js = ["newsroom/desk/similar_claims.js"]
+
+    name = "similar-claims"
+    template_name = "newsroom/admin/includes/similar_claims_side_panel.html"
+    order = 250
+
+    def __init__(self, *args, found, similar_claims_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.found, self.similar_claims_url = found, similar_claims_url
+
+    @property
+    def title(self):
+        return f"Similar claims ({len(self.found)})"
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(
+            similar_claims_context(self.found),
+            similar_claims_url=self.similar_claims_url,
+            claim_pk=self.object.pk if self.object else None,
+        )
+        return context
+
+
+class SimilarClaimsMixin:
+    """For the claim's add and edit views: the similar-claims panel beside the form, and
+    a warning after saving a claim that another one already says (a newsroom may want
+    both, so the save stands)."""
+
+    similar_claims_url_name = None
+
+    def similar_claims_panel(self, claim):
+        statement = claim.statement if claim else ""
+        return SimilarClaimsSidePanel(
+            claim,
+            self.request,
+            found=similar_claims(statement, exclude=claim.pk if claim else None),
+            similar_claims_url=reverse(self.similar_claims_url_name),
+        )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not self.expects_json_response and self.object.pk:
+            duplicates = near_duplicates(self.object)
+            if duplicates:
+                edit_url_name = Claim.snippet_viewset.get_url_name("edit")
+                messages.warning(self.request, warning_about(duplicates, edit_url_name))
+        return response
+
+
+class ClaimCreateView(SimilarClaimsMixin, CreateView):
+    """Wagtail's snippet create view, with the claims like the statement beside the form."""
+
+    def get_side_panels(self):
+        side_panels = super().get_side_panels()
+        if not self.expects_json_response:
+            side_panels.append(self.similar_claims_panel(None))
+        return side_panels
+
+
 def suggestion_context(suggestions, add_evidence_url, request):
     """What the suggestion list needs, wherever it is shown: adding one comes back there."""
     return {
@@ -158,7 +236,7 @@ def suggestion_context(suggestions, add_evidence_url, request):
     }
 
 
-class ClaimEditView(ClaimURLsMixin, EditView):
+class ClaimEditView(SimilarClaimsMixin, ClaimURLsMixin, EditView):
     """Wagtail's snippet edit view, with the evidence in context beside the form and the
     way to verify and to the suggestions in the header. The editor's correction note goes
     with the change to readers' pages, as the reason of any status change it causes."""
@@ -230,6 +308,7 @@ class ClaimEditView(ClaimURLsMixin, EditView):
                 )
             )
             if self.user_has_permission_for_instance("change", self.object):
+                side_panels.append(self.similar_claims_panel(self.object))
                 side_panels.append(
                     SuggestionsSidePanel(
                         self.live_object,
