@@ -89,6 +89,10 @@ def move_citations(page_id: int, merged_id: int, target_id: int, user=None) -> N
             page = ExplainerPage.objects.get(pk=page_id)
         if draft is not None:
             draft.body = replace_cited_claim(draft.body.raw_data, merged_id, target_id)
+            if not draft.live:
+                # As Wagtail's edit view does: a page never published keeps its draft in its
+                # own row too, which is what choosers, listings and the reference index read.
+                draft.save(clean=False)
             draft.save_revision(user=user, log_action=True)
 
 
