@@ -26,10 +26,9 @@ def purge(purged: Iterable[str]) -> None:
         send(purged)
         return
     store.purge(purged)
-    pending = connection.__dict__.setdefault(PENDING, set())
-    pending.update(purged)
-    if not any(entry[1] is send_pending for entry in connection.run_on_commit):
-        transaction.on_commit(send_pending)
+    connection.__dict__.setdefault(PENDING, set()).update(purged)
+    # The first of these to run sends every key gathered; the others find none left.
+    transaction.on_commit(send_pending)
 
 
 def send_pending() -> None:

@@ -10,8 +10,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
 
 from explainers.models import ExplainerPage
@@ -326,3 +328,37 @@ def test_a_tag_change_purges_both_tag_pages(client, verifier_client, explainer, 
     assert fresh(client, tag_url()).status_code == 404
     assert "Are they talking?" in fresh(client, tag_url("summits")).content.decode()
     assert "summits" in fresh(client, explainer.url).content.decode()
+
+
+# The edge, for a CDN that purges by URL only.
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache backend that purges by URL and records what it was sent."""
+
+    purged: list[str] = []
+
+    def purge(self, url):
+        RecordingBackend.purged.append(url)
+
+
+@override_settings(
+    WAGTAILFRONTENDCACHE={
+        "cdn": {"BACKEND": "tests.explainers.test_page_cache.RecordingBackend"},
+    }
+)
+def test_a_backend_purging_by_url_gets_the_urls_of_what_changed(committed, explainer):
+    RecordingBackend.purged = []
+    with committed():
+        revised(explainer, title="For the CDN").save_revision().publish()
+    root = explainer.get_site().root_url
+    index = explainer_index()
+    assert {
+        explainer.full_url,
+        index.full_url,
+        root + tag_url(),
+        root + FEED,
+        root + "/feeds/explainers.atom",
+        root + SITEMAP,
+        root + "/corrections/",
+    } <= set(RecordingBackend.purged)
