@@ -7,11 +7,17 @@ have read the old rows, so its answer is dropped). Purge records have no expiry,
 epoch written with the first entry guards against a cache emptied under them: entries made
 under another epoch are never served. In production the cache is Redis with an eviction
 policy that evicts only keys with an expiry (`volatile-lru`), so purge records stay.
+
+Each process also holds the entries it served last in memory (PAGE_CACHE_LOCAL_ENTRIES), so a
+hit costs one small round trip to the cache (the purge records), not the whole page: the
+records are read on every hit, so a purge from any process still ends the copy at once.
 """
 
 import hashlib
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,6 +60,35 @@ class Entry:
         return HttpResponse(self.content, status=self.status, headers=dict(self.headers))
 
 
+class LocalEntries:
+    """The entries this process used last, at most PAGE_CACHE_LOCAL_ENTRIES of them."""
+
+    def __init__(self):
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> "Entry | None":
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: "Entry") -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+
+
+local_entries = LocalEntries()
+
+
 def current_epoch() -> str:
     cache = page_cache()
     epoch = cache.get(EPOCH)
@@ -66,13 +101,18 @@ def current_epoch() -> str:
 def fetch(request: HttpRequest) -> Entry | None:
     """The kept response for this request, if there is one no purge has touched since."""
     cache = page_cache()
-    entry = cache.get(entry_key(request))
-    if entry is None:
-        return None
-    records = cache.get_many([EPOCH, *(purged_key(key) for key in entry.keys)])
-    if records.get(EPOCH) != entry.epoch:
-        return None
-    if any(records.get(purged_key(key), 0) >= entry.began_at for key in entry.keys):
+    key = entry_key(request)
+    entry = local_entries.get(key)
+    if entry is None or entry.began_at + settings.PAGE_CACHE_SECONDS < time.time():
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        local_entries.put(key, entry)
+    records = cache.get_many([EPOCH, *(purged_key(name) for name in entry.keys)])
+    if records.get(EPOCH) != entry.epoch or any(
+        records.get(purged_key(name), 0) >= entry.began_at for name in entry.keys
+    ):
+        local_entries.forget(key)
         return None
     return entry
 
@@ -88,7 +128,9 @@ def keep(request: HttpRequest, response: HttpResponse, keys: set[str], began_at:
         began_at=began_at,
         epoch=current_epoch(),
     )
-    page_cache().set(entry_key(request), entry, timeout=settings.PAGE_CACHE_SECONDS)
+    key = entry_key(request)
+    page_cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+    local_entries.put(key, entry)
 
 
 def purge(keys: set[str]) -> None:

@@ -210,6 +210,9 @@ if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 # Cache-Control tells browsers (max-age), shared caches (s-maxage, purged too) and both
 # about serving a copy while fetching a new one (stale-while-revalidate).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Responses each process also keeps in its own memory (checked against the purge records on
+# every hit), so a hit does not fetch the whole page from Redis.
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=200)
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
 PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=3600)
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=60)
