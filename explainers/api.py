@@ -26,6 +26,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from explainers.api_cache import answer_canonical, api_cache, claims_query, pages_query
 from explainers.api_changes import latest_change
 from explainers.models import ExplainerIndexPage, ExplainerPage, RelatedFeature
+from explainers.page_cache.keys import API, add_keys, edge_only
 from explainers.query_params import check_pages_params
 from explainers.serializers import ClaimSerializer
 from newsroom.desk.ids import parse_id
@@ -59,6 +60,10 @@ class CachedReadMixin:
         answer_canonical(request, canonical)
         if not canonical.cacheable:
             return self.uncached(super().dispatch(request, *args, **kwargs))
+        # Labelled for the edge; at origin the API's own cache answers, keyed on the desk's
+        # latest change.
+        add_keys(request, [API])
+        edge_only(request)
         url = request.build_absolute_uri()
         key = "newsroom-api:" + hashlib.sha256(f"{latest_change()}|{url}".encode()).hexdigest()
         cached = api_cache().get(key)

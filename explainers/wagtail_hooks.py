@@ -1,6 +1,7 @@
 """Explainers in the Wagtail admin: their page views, with Desk review approval answering a
 refused publication by naming the claims; and the other ways a page goes live (copying with
-"publish copies", bulk publishing) held to the same publish guard, with the same message."""
+"publish copies", bulk publishing) held to the same publish guard, with the same message.
+And what a served page's response is labelled with for the page cache."""
 
 from django.shortcuts import redirect
 from wagtail import hooks
@@ -15,6 +16,7 @@ from explainers.audit import audit_checks
 from explainers.guard import refusals_message
 from explainers.models import ExplainerPage
 from explainers.models.pages import PUBLISH_REFUSED
+from explainers.page_cache.keys import add_keys, page_key, refuse_caching
 from explainers.page_editor import ExplainerCreateView, ExplainerEditView
 from explainers.publishing import owed_notes, owed_notes_message, refusals_for_pages
 from explainers.workflow import ExplainerWorkflowActionView
@@ -167,3 +169,13 @@ class GuardedPublishBulkAction(BulkActionIdsChecked, PublishBulkAction):
 
 # After Wagtail's own registration, so this one takes the "publish" action for pages.
 hooks.register("register_bulk_action", GuardedPublishBulkAction, order=1)
+
+
+@hooks.register("before_serve_page")
+def label_served_page(page, request, serve_args, serve_kwargs):
+    """A reader's copy of a page carries its `page-<id>` key; a page behind a view
+    restriction (its own or a section's) is never shared."""
+    if page.get_view_restrictions():
+        refuse_caching(request)
+    else:
+        add_keys(request, [page_key(page.pk)])

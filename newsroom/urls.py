@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from explainers import views as explainer_views
 from explainers.feeds import CorrectionsFeed, ExplainersAtomFeed, ExplainersFeed
+from explainers.page_cache import keys
+from explainers.page_cache.keys import with_keys
 from newsroom.api import urlpatterns as api_urlpatterns
 from newsroom.lockout import authenticate_with_password
 
@@ -14,13 +16,23 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include(api_urlpatterns)),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", explainer_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", with_keys(keys.SITEMAP)(sitemap), name="sitemap"),
+    path("robots.txt", with_keys(keys.ROBOTS)(explainer_views.robots_txt), name="robots_txt"),
     path("search/", explainer_views.search, name="search"),
-    path("feeds/explainers.rss", ExplainersFeed(), name="explainers_rss"),
-    path("feeds/explainers.atom", ExplainersAtomFeed(), name="explainers_atom"),
-    path("corrections/", explainer_views.corrections, name="corrections"),
-    path("feeds/corrections.rss", CorrectionsFeed(), name="corrections_rss"),
+    path("feeds/explainers.rss", with_keys(keys.FEEDS)(ExplainersFeed()), name="explainers_rss"),
+    path(
+        "feeds/explainers.atom", with_keys(keys.FEEDS)(ExplainersAtomFeed()), name="explainers_atom"
+    ),
+    path(
+        "corrections/",
+        with_keys(keys.CORRECTIONS)(explainer_views.corrections),
+        name="corrections",
+    ),
+    path(
+        "feeds/corrections.rss",
+        with_keys(keys.CORRECTIONS)(CorrectionsFeed()),
+        name="corrections_rss",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,14 +1,14 @@
-"""One transaction per write request on SQLite, and a "try again" page when the database
-stays busy.
+"""One transaction per write request, and a "try again" page when the database stays busy.
 
-On PostgreSQL every request is one transaction (ATOMIC_REQUESTS). SQLite takes its write
-lock when a transaction begins (IMMEDIATE, see newsroom/settings/base.py), so wrapping a
-reader's GET in one would make it wait for, and hold up, every save. There
 `WriteTransactionMiddleware` wraps only requests that may write (POST, PUT, PATCH,
-DELETE), rolled back whole when they fail, as ATOMIC_REQUESTS would; reads run in
-autocommit and, in WAL mode, never wait for a writer. A save that still finds the database
-locked once the busy timeout has passed gets a 503 saying nothing was saved and to try
-again, never a 500.
+DELETE), rolled back whole when they fail, as ATOMIC_REQUESTS would; readers' GETs open no
+transaction. On SQLite that matters most: it takes its write lock when a transaction
+begins (IMMEDIATE, see newsroom/settings/base.py), so wrapping a reader's GET in one would
+make it wait for, and hold up, every save; reads run in autocommit and, in WAL mode, never
+wait for a writer. On PostgreSQL a reader's GET costs no BEGIN and COMMIT. A save that
+still finds the database locked once the busy timeout has passed gets a 503 saying nothing
+was saved and to try again, never a 500. (Where a database still sets ATOMIC_REQUESTS,
+Django wraps its requests itself and this middleware leaves them alone.)
 """
 
 from collections.abc import Callable
@@ -45,7 +45,7 @@ def wraps_its_own_requests() -> bool:
 
 
 class WriteTransactionMiddleware:
-    """Runs each write request in one transaction where ATOMIC_REQUESTS is off, and answers
+    """Runs each write request in one transaction (unless ATOMIC_REQUESTS does), and answers
     "database is locked" with the busy page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):

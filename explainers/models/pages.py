@@ -21,6 +21,14 @@ from explainers.evidence import ExplainerDigest
 from explainers.forms import ExplainerPageForm
 from explainers.guard import PublishRefused, check_publishable, unverified_citations
 from explainers.models.related_stories import RelatedFeature, RelatedStoriesPanel
+from explainers.page_cache.keys import (
+    INDEX,
+    add_keys,
+    claim_key,
+    page_key,
+    source_key,
+    tag_key,
+)
 from explainers.serializers import CitedClaimsField, TagNamesField
 from newsroom.desk.models import Claim
 
@@ -42,6 +50,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        add_keys(request, [INDEX])
         context["explainers"] = ExplainerPage.mark_last_verified(
             list(ExplainerPage.objects.live().public().order_by("-first_published_at")[:10])
         )
@@ -74,12 +83,15 @@ class ExplainerIndexPage(RoutablePageMixin, Page):
     def listing_context(self, request, explainers, **extra):
         paginator = Paginator(explainers, self.per_page)
         listing = paginator.get_page(request.GET.get("page"))
+        # A page leaving the listing (a tag removed) purges it through its own key.
+        add_keys(request, [page_key(explainer.pk) for explainer in listing])
         context = self.get_context(request)
         context.update(explainers=listing, **extra)
         return context
 
     @path("")
     def index(self, request):
+        add_keys(request, [INDEX])
         context = self.listing_context(request, self.explainers())
         return self.render(request, context_overrides=context)
 
@@ -91,6 +103,7 @@ class ExplainerIndexPage(RoutablePageMixin, Page):
         explainers = self.explainers()
         seen = ExplainerPageTag.objects.filter(content_object__in=explainers).values("tag")
         tag = get_object_or_404(Tag, slug=tag, pk__in=seen)
+        add_keys(request, [tag_key(tag.slug)])
         context = self.listing_context(request, explainers.filter(tags=tag), tag=tag)
         return self.render(
             request,
@@ -309,8 +322,18 @@ class ExplainerPage(Page):
         # A preview shows unsaved content: never cache it, never serve it from cache.
         is_preview = getattr(request, "is_preview", False)
         context["cache_key"] = None if is_preview else self.cache_key()
+        add_keys(request, self.surrogate_keys())
         context["index_page"] = self.get_parent().specific
         return context
+
+    def surrogate_keys(self):
+        """What a reader's copy of this page shows besides itself: the claims it cites and
+        the sources it pull-quotes (a claim's sources are purged through the claim), without
+        a query."""
+        return [
+            *(claim_key(pk) for pk in self.digest.claim_ids),
+            *(source_key(pk) for pk in self.digest.pull_quote_source_ids),
+        ]
 
     def cache_key(self):
         """Changes with what is live (the live revision, by whatever path it was published),

@@ -20,6 +20,8 @@ from explainers.models import (
     RelatedStory,
     RelatedStoryChoice,
 )
+from explainers.page_cache.keys import related_key
+from explainers.page_cache.purging import purge
 from explainers.related.features import extract_features
 from explainers.related.index import DatabaseIndex, MemoryIndex, write_features
 from explainers.related.ranking import Score, new_score, score_candidates, total, widget_size
@@ -63,6 +65,8 @@ def _regenerate_batch(page_ids, index):
     live = sorted(live)
     scores = score_candidates(live, index, keep=widget_size() + 10)
     store_stories(choose_stories(live, scores), {p: g for p, g in generations.items() if p in live})
+    # Readers' copies of the pages showing these widgets are purged once this commits.
+    purge(related_key(page_id) for page_id in page_ids)
     return len(live)
 
 

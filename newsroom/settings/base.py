@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, so a reader's page from the page cache costs no session, no query.
+    "explainers.page_cache.middleware.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,9 +101,10 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Each request is one transaction: a request that fails (a database that goes away halfway
-# through an admin save) leaves nothing half-saved.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Each write request is one transaction (newsroom.write_transactions): a request that fails (a
+# database that goes away halfway through an admin save) leaves nothing half-saved. Readers'
+# GETs open none: they only read, and most are answered from the page cache.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 
 def concurrent_sqlite(database: dict) -> dict:
@@ -111,7 +114,7 @@ def concurrent_sqlite(database: dict) -> dict:
     transaction begins, so a second save waits (up to `timeout` seconds) and then reads what
     the first one wrote, instead of failing with "database is locked" halfway through. As
     that lock is taken at BEGIN, only write requests are wrapped in a transaction, by
-    newsroom.write_transactions.WriteTransactionMiddleware, not ATOMIC_REQUESTS (readers'
+    newsroom.write_transactions.WriteTransactionMiddleware, as on every database (readers'
     GETs would queue behind every save). An in-memory database ignores WAL, harmlessly.
     """
     if database["ENGINE"] != "django.db.backends.sqlite3":
@@ -193,6 +196,37 @@ CACHES["api"]["KEY_PREFIX"] = "api"
 if CACHES["api"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     CACHES["api"]["LOCATION"] += "-api"
     CACHES["api"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
+
+# Whole responses kept for anonymous readers (explainers.page_cache): in a cache of their own
+# ("pages", PAGE_CACHE_URL or CACHE_URL's Redis under a prefix of its own). Purges are
+# recorded there without expiry: give that Redis `maxmemory-policy volatile-lru`, so only
+# responses (which expire) are ever evicted. A memory cache is per process: fine for one
+# process, but several processes need Redis to see each other's purges.
+CACHES["pages"] = forgiving(env.cache_url_config(env("PAGE_CACHE_URL", default=cache_url)))
+CACHES["pages"]["KEY_PREFIX"] = "pages"
+if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["pages"]["LOCATION"] += "-pages"
+    CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 100_000
+# How long the origin keeps a response (0: not at all; purges end it sooner), and what
+# Cache-Control tells browsers (max-age), shared caches (s-maxage, purged too) and both
+# about serving a copy while fetching a new one (stale-while-revalidate).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Responses each process also keeps in its own memory (checked against the purge records on
+# every hit), so a hit does not fetch the whole page from Redis.
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=200)
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", default=3600)
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=60)
+# Paths whose answers no shared cache may keep, whoever asks.
+PAGE_CACHE_PRIVATE_PATHS = ("/admin/", "/django-admin/", "/_util/")
+# The edge: with VARNISH_URL (http://127.0.0.1:6081), every purge goes to that Varnish too,
+# by surrogate key (deploy/varnish/default.vcl). A CDN is configured here instead (README).
+WAGTAILFRONTENDCACHE = {}
+if env("VARNISH_URL", default=""):
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "explainers.page_cache.edge.VarnishXkeyBackend",
+        "LOCATION": env("VARNISH_URL"),
+    }
 
 # Celery: without CELERY_BROKER_URL, tasks run in-process when they are sent. Celery still
 # takes a producer to send an eager task, so the in-memory transport stands in for a broker.

@@ -7,7 +7,6 @@ SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 concurrent_sqlite(DATABASES["default"])
 # First, so the browser tests' teardown can wait for every request the live server is
 # still answering (tests/requests_in_progress.py).

@@ -1,5 +1,6 @@
-"""On SQLite each write request is one transaction and reads are not wrapped in one; a
-database still locked after the busy timeout answers "try again" (503), never a 500."""
+"""Each write request is one transaction and reads are not wrapped in one, on SQLite and on
+PostgreSQL; a database still locked after the busy timeout answers "try again" (503), never
+a 500."""
 
 import pytest
 from django.db import OperationalError, connection
@@ -10,12 +11,6 @@ from newsroom.desk.models import Outlet
 from newsroom.write_transactions import WriteTransactionMiddleware
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sqlite_only():
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL wraps each request itself (ATOMIC_REQUESTS)")
 
 
 def through_middleware(method, view):
@@ -36,7 +31,13 @@ def through_middleware(method, view):
     return middleware(request)
 
 
+def test_no_database_wraps_a_whole_request():
+    assert connection.settings_dict["ATOMIC_REQUESTS"] is False
+
+
 def test_sqlite_settings_take_the_write_lock_at_begin_and_leave_reads_alone():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own settings")
     options = connection.settings_dict["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
