@@ -1,8 +1,8 @@
 """Claims that already say what a statement says, so the desk does not write a fact twice.
 
 The database narrows the claims to a bounded set of candidates: on PostgreSQL, those holding
-two of the statement's six rarest lexemes (three, of words ANALYZE found common; rarity as
-it counted it for the full-text GIN index of migration 0009, which finds them), best pg_trgm
+two of the statement's six rarest lexemes (three or four of words ANALYZE found common; as
+it counted them for the full-text GIN index of migration 0009, which finds them), best pg_trgm
 similarity first; on SQLite, those sharing the most of its rarest words. Either way the
 candidates are then scored alike, by rapidfuzz's token-sort ratio of the normalised
 statements, so a score means the same on both databases. A claim scoring
@@ -96,17 +96,21 @@ def postgres_candidates(claims, statement, digest):
     pg_trgm similarity. A reworded claim keeps most of its rare words, and a pair of them is
     in few claims, so the index reads short lists (pg_trgm's own `%` would read the list of
     every trigram, common ones included). Words ANALYZE found common (the famous names a
-    desk writes about every day, which come in pairs: "Kaja Kallas") count only by three."""
+    desk writes about every day, which come in pairs: "Kaja Kallas") count only by three or
+    four."""
     rare = rarest_lexemes(statement)
     same = Q(statement_hash=digest)
     if rare:
         words = {lexeme: SearchQuery(lexeme, config="simple") for lexeme, _ in rare}
         common = {lexeme for lexeme, is_common in rare if is_common}
+        # Three common words, or four when most are: "new sanctions on Russian oil" always
+        # come together, and a famous claim is mostly such words.
+        together = 4 if len(common) > len(words) - 2 else 3
         groups = [
             group
-            for size in (2, 3)
+            for size in {2, together}
             for group in combinations(words, size)
-            if (size == 3) == common.issuperset(group)
+            if (size == together) == common.issuperset(group)
         ]
         wanted = [reduce(and_, (words[lexeme] for lexeme in group)) for group in groups]
         same |= Q(matched=reduce(or_, wanted or words.values()))
