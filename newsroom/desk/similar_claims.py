@@ -1,30 +1,31 @@
 """Claims that already say what a statement says, so the desk does not write a fact twice.
 
-The database narrows the claims to a bounded set of candidates: on PostgreSQL, those whose
-statement is trigram-similar to it (pg_trgm's `%`) or holds all its words (full-text
-search), each through its GIN index (migration 0009), best trigram similarity first; on
-SQLite, those sharing its rarest words. Either way the candidates are then scored alike,
-by rapidfuzz's token-sort ratio of the normalised statements, so a score means the same on
-both databases. A claim scoring NEWSROOM_SIMILAR_SUGGESTED or more is listed beside the
-claim form; from NEWSROOM_SIMILAR_CONFIRMED, saving warns of a near-duplicate. Exact
-duplicates (the same words, whatever their case, spacing, punctuation and quote marks)
-share a statement hash and always score 1.
+The database narrows the claims to a bounded set of candidates: on PostgreSQL, those holding
+two of the statement's six rarest lexemes (three or four of words ANALYZE found common; as
+it counted them for the full-text GIN index of migration 0009, which finds them), best pg_trgm
+similarity first; on SQLite, those sharing the most of its rarest words. Either way the
+candidates are then scored alike, by rapidfuzz's token-sort ratio of the normalised
+statements, so a score means the same on both databases. A claim scoring
+NEWSROOM_SIMILAR_SUGGESTED or more is listed beside the claim form; from
+NEWSROOM_SIMILAR_CONFIRMED, saving warns of a near-duplicate. Exact duplicates (the same
+words, whatever their case, spacing, punctuation and quote marks) share a statement hash
+and always score 1.
 
 A lookup costs a fixed number of queries, whatever the size of the desk: the candidates
-(two on SQLite; on PostgreSQL, one more sets pg_trgm's threshold for them), the listed
-claims with their evidence counts, and the live explainers citing them (asked through the
+(two: the rarest words, then the claims holding them), the listed claims with their
+evidence counts, and the live explainers citing them (asked through the
 desk's citations hook, as the desk knows nothing of pages).
 """
 
 from dataclasses import dataclass
 from functools import reduce
-from operator import add, or_
+from itertools import combinations
+from operator import add, and_, or_
 
 from django.conf import settings
-from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramSimilarity
-from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from rapidfuzz import fuzz
@@ -35,14 +36,15 @@ from newsroom.desk.text import content_words, normalised_statement, statement_ha
 
 # How many claims the database hands over to be scored, at most.
 CANDIDATES = 60
-# pg_trgm's `%` threshold for a candidate (its default, 0.3, lets a statement that shares
-# only a sentence's common words through, and the index then reads most of the table).
-# Statements that close score far higher; the full-text test catches the rest.
-TRIGRAM_THRESHOLD = 0.5
+# On PostgreSQL: how many of the statement's rarest lexemes pick the candidates (enough
+# that a clause added, with rare names of its own, leaves the original's rare words in).
+RARE_LEXEMES = 6
 # On SQLite: how many of the statement's words are counted, and how many of the rarest of
 # them pick the candidates.
 COUNTED_WORDS = 12
 RARE_WORDS = 4
+# The full-text index on the statement (migration 0009), whose lexeme frequencies ANALYZE keeps.
+FULL_TEXT_INDEX = "claim_statement_fts"
 # A statement longer than a claim's can be is no claim's (the endpoint refuses it).
 MAX_STATEMENT = Claim._meta.get_field("statement").max_length
 
@@ -74,12 +76,7 @@ def similar_claims(statement: str, exclude: int | None = None, limit: int = 8) -
     digest = statement_hash(statement)
     others = Claim.objects.exclude(pk=exclude) if exclude else Claim.objects.all()
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(TRIGRAM_THRESHOLD)],
-            )
-            candidates = list(postgres_candidates(others, statement, digest))
+        candidates = list(postgres_candidates(others, statement, digest))
     else:
         candidates = word_candidates(others, normalised, digest)
     scored = []
@@ -94,21 +91,61 @@ def similar_claims(statement: str, exclude: int | None = None, limit: int = 8) -
 
 
 def postgres_candidates(claims, statement, digest):
-    """(pk, statement, hash) of the claims pg_trgm finds similar or whose statement holds
-    every word of `statement` (English stemming), or with the same hash; each test has
-    its index, so the database reads only those rows."""
-    words = SearchQuery(statement, config="english", search_type="plain")
+    """(pk, statement, hash) of the claims holding enough of the statement's rarest lexemes
+    (English stemming), found through the full-text index, or with the same hash, ranked by
+    pg_trgm similarity. A reworded claim keeps most of its rare words, and a pair of them is
+    in few claims, so the index reads short lists (pg_trgm's own `%` would read the list of
+    every trigram, common ones included). Words ANALYZE found common (the famous names a
+    desk writes about every day, which come in pairs: "Kaja Kallas") count only by three or
+    four."""
+    rare = rarest_lexemes(statement)
+    same = Q(statement_hash=digest)
+    if rare:
+        words = {lexeme: SearchQuery(lexeme, config="simple") for lexeme, _ in rare}
+        common = {lexeme for lexeme, is_common in rare if is_common}
+        # Three common words, or four when most are: "new sanctions on Russian oil" always
+        # come together, and a famous claim is mostly such words.
+        together = 4 if len(common) > len(words) - 2 else 3
+        groups = [
+            group
+            for size in {2, together}
+            for group in combinations(words, size)
+            if (size == together) == common.issuperset(group)
+        ]
+        wanted = [reduce(and_, (words[lexeme] for lexeme in group)) for group in groups]
+        same |= Q(matched=reduce(or_, wanted or words.values()))
     return (
-        claims.annotate(words=SearchVector("statement", config="english"))
-        .filter(
-            Q(TrigramSimilar(F("statement"), Value(statement)))
-            | Q(words=words)
-            | Q(statement_hash=digest)
-        )
+        claims.annotate(matched=SearchVector("statement", config="english"))
+        .filter(same)
         .annotate(similarity=TrigramSimilarity("statement", statement))
         .order_by("-similarity", "pk")
         .values_list("pk", "statement", "statement_hash")[:CANDIDATES]
     )
+
+
+def rarest_lexemes(statement):
+    """The statement's RARE_LEXEMES rarest lexemes, each with whether ANALYZE found it common
+    (among the most common elements it keeps for the full-text index; the others are
+    rarer), longest first among equals. A hyphenated word counts by its parts, which the
+    index holds too, so "Johnson-Cunningham" is not three rare words."""
+    with connection.cursor() as cursor:
+        cursor.execute(RARITY, [FULL_TEXT_INDEX, statement, RARE_LEXEMES])
+        return cursor.fetchall()
+
+
+RARITY = """
+    WITH stats AS MATERIALIZED (
+        SELECT most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS freqs
+        FROM pg_stats
+        WHERE schemaname = current_schema() AND tablename = %s
+    )
+    SELECT word.lexeme, stats.freqs[array_position(stats.lexemes, word.lexeme)] IS NOT NULL
+    FROM unnest(to_tsvector('english', %s)) AS word LEFT JOIN stats ON true
+    WHERE word.lexeme NOT LIKE '%%-%%'
+    ORDER BY stats.freqs[array_position(stats.lexemes, word.lexeme)] NULLS FIRST,
+        length(word.lexeme) DESC, word.lexeme
+    LIMIT %s
+"""
 
 
 def word_candidates(claims, normalised, digest):
