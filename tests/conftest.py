@@ -1,8 +1,78 @@
+import os
 import shutil
 
 import pytest
 
 from tests.factories import UserFactory, logged_in_client
+
+# Tests whose outcome depends on the database engine: the application branches on it
+# (similar claims, related-stories storage and its index), or the engine does the work being
+# tested (locks and transactions, the search backends, query-string handling that reaches
+# them, the state machine's writes). They run on both databases; every other test runs once.
+ENGINE_MODULES = frozenset(
+    [
+        "tests/explainers/test_integrity_state.py",
+        "tests/explainers/test_related.py",
+        "tests/explainers/test_search_index.py",
+        "tests/explainers/test_discovery.py",
+        "tests/newsroom/test_choosers.py",
+        "tests/newsroom/test_concurrency.py",
+        "tests/newsroom/test_restore_concurrency.py",
+        "tests/newsroom/test_similar_claims.py",
+        "tests/newsroom/test_sqlite_concurrent_saves.py",
+        "tests/newsroom/test_write_transactions.py",
+        "tests/security/test_public_fuzz.py",
+        "tests/security/test_public_query_params.py",
+    ]
+)
+# What needs a database another process can open, or the production engine itself:
+# Chromium's live server, real Celery workers, gunicorn behind Varnish.
+POSTGRES_MARKERS = frozenset(["browser", "postgres", "celery_worker"])
+POSTGRES_FIXTURES = frozenset(["celery_worker", "workers", "start_edge", "live_server"])
+# scripts/test sets this on each of its two passes: "sqlite" runs every test but those that
+# need PostgreSQL, "postgresql" runs those and the engine tests again. Unset, pytest runs
+# whatever it collected (each test then skips what its database cannot do).
+PASS = os.environ.get("NEWSROOM_TEST_PASS", "")
+
+
+def pass_of(item) -> str:
+    """Which of scripts/test's passes runs `item`: "both", "postgresql" or "sqlite"."""
+    path = item.nodeid.split("::")[0]
+    if path in ENGINE_MODULES or item.get_closest_marker("engine"):
+        return "both"
+    if POSTGRES_FIXTURES & set(item.fixturenames) or any(
+        item.get_closest_marker(name) for name in POSTGRES_MARKERS
+    ):
+        return "postgresql"
+    return "sqlite"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not PASS:
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if pass_of(item) in ("both", PASS) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On the SQLite pass, a test that skips for want of PostgreSQL would run on no pass at
+    all: it fails, asking to be marked for the PostgreSQL pass."""
+    report = yield
+    if PASS == "sqlite" and report.skipped and pass_of(item) == "sqlite":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if "postgresql" in reason.lower():
+            report.outcome = "failed"
+            report.longrepr = (
+                f"{item.nodeid} skips on SQLite ({reason}) and so runs on no pass of "
+                "scripts/test: mark it `postgres` (or `engine`, to run it on both)"
+            )
+    return report
 
 
 @pytest.fixture(autouse=True)

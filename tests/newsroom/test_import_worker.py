@@ -12,7 +12,10 @@ from newsroom.desk.importing.runs import run_folder
 from newsroom.desk.models import ImportRun, Source
 from tests.factories import snippet_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 STATEMENT = (
     "Ministry statement on the grain corridor\n\n"
