@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 from wagtail.models import PageViewRestriction, Site, Workflow
@@ -922,20 +923,38 @@ GET_ROWS = [row for row in ROWS if row[1] == "get"]
 ACTION_ROWS = [row for row in ROWS if row[1] != "get"]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix_views(role, users, editor):
-    """Every GET row for one role, on one desk (looking changes nothing)."""
-    desk = make_desk(editor)
-    wrong = [problem for row in GET_ROWS if (problem := visit(row, role, users, desk))]
-    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+@pytest.fixture(scope="class")
+def shared_desk(django_db_setup, django_db_blocker):
+    """A user per role and one desk for a whole class of tests, built once: each test runs
+    in a savepoint of its own (the `db` fixture's, as in Django's TestCase), so what one
+    test's request changes is rolled back before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        users = {
+            "editor": UserFactory(username="matrix-editor", groups=["Editors"]),
+            "verifier": UserFactory(username="matrix-verifier", groups=["Verifiers"]),
+            "superuser": UserFactory(username="matrix-chief", is_staff=True, is_superuser=True),
+        }
+        yield users, make_desk(users["editor"])
+        transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ACTION_ROWS, ids=[name for name, *_ in ACTION_ROWS])
-def test_permission_matrix_actions(row, role, users, editor):
-    """Every POST or DELETE row, on a fresh desk for each (acting changes things)."""
-    problem = visit(row, role, users, make_desk(editor))
-    assert problem is None, f"as {role}: {problem}"
+class TestMatrix:
+    """Every row of the matrix, for every role, on one desk."""
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_views(self, role, shared_desk, db):
+        """Every GET row for one role (looking changes nothing)."""
+        users, desk = shared_desk
+        wrong = [problem for row in GET_ROWS if (problem := visit(row, role, users, desk))]
+        assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("row", ACTION_ROWS, ids=[name for name, *_ in ACTION_ROWS])
+    def test_actions(self, row, role, shared_desk, db):
+        """Every POST or DELETE row, each as the only change made to the desk."""
+        users, desk = shared_desk
+        problem = visit(row, role, users, desk)
+        assert problem is None, f"as {role}: {problem}"
 
 
 def test_a_verified_claim_is_public_in_the_api_for_everyone(users, editor):
