@@ -101,7 +101,8 @@ class CeleryWorker:
         self.wait_until_ready()
         return self
 
-    def wait_until_ready(self, timeout=30):
+    def wait_until_ready(self, timeout=120):
+        # Generous: a loaded machine starts a worker slowly; the wait ends once it is ready.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if "ready." in self.log.read_text(errors="replace"):
