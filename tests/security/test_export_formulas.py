@@ -45,7 +45,6 @@ def csv_cells(response):
     return list(csv.reader(io.StringIO(text, newline="")))[1:]
 
 
-
 def assert_safe(rows):
     for row in rows:
         for cell in row:
