@@ -75,12 +75,9 @@ def run_import(run_id: int) -> ImportRun | None:
         item = by_name.get(_outcome_key(outcome))
         if item is None:
             return
-        item.outcome, item.message, item.source_id = (
-            outcome.status,
-            outcome.message,
-            outcome.source_id,
-        )
-        item.save(update_fields=["outcome", "message", "source"])
+        item.outcome, item.message = outcome.status, outcome.message
+        item.source_id, item.duplicate_of_id = outcome.source_id, outcome.duplicate_of
+        item.save(update_fields=["outcome", "message", "source", "duplicate_of"])
 
     importer = SourceImporter(root=folder, user=run.requested_by)
     summary = ImportSummary()

@@ -39,6 +39,11 @@ class ImportItem(models.Model):
     source = models.ForeignKey(
         "newsroom.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Another source at the URL the fetched page names as canonical: offered to the editor
+    #: on the run's line, never merged.
+    duplicate_of = models.ForeignKey(
+        "newsroom.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -133,16 +133,20 @@ class ImportRunMixin(PermissionCheckedMixin):
 
     def lines(self, run):
         inspect_url = self.model.snippet_viewset.get_url_name("inspect")
+
+        def url_of(source_id):
+            return reverse(inspect_url, args=[quote(source_id)]) if source_id else ""
+
         return [
             {
                 "name": item.name,
                 "outcome": item.outcome or "waiting",
                 "message": item.message,
-                "source_url": reverse(inspect_url, args=[quote(item.source_id)])
-                if item.source_id
-                else "",
+                "source_url": url_of(item.source_id),
+                "duplicate_of": str(item.duplicate_of) if item.duplicate_of_id else "",
+                "duplicate_url": url_of(item.duplicate_of_id),
             }
-            for item in run.items.all()
+            for item in run.items.select_related("duplicate_of")
         ]
 
 
