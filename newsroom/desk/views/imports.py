@@ -164,7 +164,7 @@ class ImportRunView(ImportRunMixin, WagtailAdminTemplateMixin, TemplateView):
             run=run,
             lines=lines,
             reached=sum(1 for line in lines if line["outcome"] != "waiting"),
-            done=run.status == ImportRun.Status.DONE,
+            done=run.is_finished,
             status_url=reverse(self.import_run_status_url_name, args=[run.pk]),
             import_url=reverse(self.import_url_name),
             **kwargs,
@@ -182,8 +182,9 @@ class ImportRunStatusView(ImportRunMixin, View):
         return JsonResponse(
             {
                 "status": run.status,
-                "done": run.status == ImportRun.Status.DONE,
+                "done": run.is_finished,
                 "summary": run.summary,
+                "failure_reason": run.failure_reason,
                 "reached": sum(1 for line in lines if line["outcome"] != "waiting"),
                 "lines": lines,
             }
