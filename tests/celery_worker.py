@@ -76,6 +76,10 @@ def sending_to(url):
 
 
 class CeleryWorker:
+    #: "solo" runs tasks in the worker's own process; "prefork" in a child it supervises
+    #: (time limits and a killed child are handled by the main process, as in production).
+    pool = "solo"
+
     def __init__(self, regeneration_pause=0):
         self.regeneration_pause = regeneration_pause
         self.process = None
@@ -93,8 +97,8 @@ class CeleryWorker:
         }
         command = [sys.executable, "-m", "celery", "-A", "newsroom", "worker"]
         command += ["--include", __name__]
-        command += ["--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle"]
-        command += ["--loglevel=info"]
+        command += [f"--pool={self.pool}", "--concurrency=1"]
+        command += ["--without-gossip", "--without-mingle", "--loglevel=info"]
         self.process = subprocess.Popen(
             command, cwd=BASE_DIR, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
         )

@@ -24,3 +24,8 @@ class DeskConfig(AppConfig):
         register(check_admin_base_url, Tags.urls, deploy=True)
         register(check_email_backend, Tags.security, deploy=True)
         register(check_upload_folder, Tags.security)
+
+        from newsroom.spreadsheets import install_csv_neutralising
+
+        # Every CSV download of the admin, the desk's listings and Wagtail's own reports.
+        install_csv_neutralising()

@@ -146,6 +146,7 @@ class SourceViewSet(EvidenceDeskViewSet):
         "title",
         "outlet",
         "url",
+        "canonical_url",
         "kind",
         "language",
         "published_on",

@@ -236,12 +236,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child whose resident memory is over this many KiB after a task is replaced by a
+# fresh one, so one hostile page's leftovers never weigh on the next import. A task that
+# grows past what the machine has is killed by the kernel instead: an import run then fails
+# with the reason (newsroom.desk.importing.stops), never delivered again.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "explainers.publish_scheduled", "schedule": 60.0},
     "sweep-stale-related-stories": {"task": "explainers.sweep_stale_related", "schedule": 60.0},
+    "fail-abandoned-imports": {"task": "newsroom.fail_abandoned_imports", "schedule": 60.0},
     "audit-evidence-nightly": {
         "task": "newsroom.audit_evidence",
         "schedule": crontab(hour=3, minute=15),
@@ -289,6 +295,12 @@ NEWSROOM_FETCH_ALLOWED_NETWORKS = env.list("NEWSROOM_FETCH_ALLOWED_NETWORKS", de
 # STATIC_ROOT) until the import has read them, then deleted.
 NEWSROOM_IMPORT_MAX_FILES = env.int("NEWSROOM_IMPORT_MAX_FILES", default=20)
 NEWSROOM_IMPORT_MAX_URLS = env.int("NEWSROOM_IMPORT_MAX_URLS", default=100)
+# How long one import task (an admin import, or a re-capture) may run: at the soft limit it
+# stops and its run fails with the reason; at the hard limit its worker child is killed
+# and the run fails the same way. Either way the task is never delivered again (acks early,
+# not requeued when its worker is lost): a page that killed a worker is not fetched twice.
+NEWSROOM_IMPORT_TASK_SOFT_SECONDS = env.int("NEWSROOM_IMPORT_TASK_SOFT_SECONDS", default=600)
+NEWSROOM_IMPORT_TASK_HARD_SECONDS = env.int("NEWSROOM_IMPORT_TASK_HARD_SECONDS", default=660)
 NEWSROOM_IMPORT_UPLOAD_DIR = Path(
     env("NEWSROOM_IMPORT_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "newsroom-imports"))
 )

@@ -186,3 +186,47 @@ def admin_urls(world):
         reverse("wagtailadmin_pages:revisions_index", args=[world.page.pk]),
     ]
     return urls
+
+
+# Pages that claim to be another source through their canonical link (issue #25, B). Each
+# is its own page, with its own text, that names the genuine article's URL as its own.
+IMPOSTOR_PARAGRAPHS = [
+    "The ministry of agriculture said on Tuesday that grain exports had collapsed in March "
+    "and that the corridor would close within the week.",
+    "Officials in Odesa said no ship had left port since January and that insurers had "
+    "withdrawn cover for every vessel in the Black Sea.",
+]
+
+
+def canonical_impostors(genuine_url: str, other_host_url: str) -> dict[str, str]:
+    """{path on the hostile server: the canonical URL it names}: the genuine article's URL
+    on the same host, spelt as given and as a page may respell it (query, fragment, trailing
+    slash, case, scheme, "www."), and an article's URL on another host."""
+    scheme, rest = genuine_url.split("://", 1)
+    host, path = rest.split("/", 1)
+    return {
+        "/impostor/same": genuine_url,
+        "/impostor/query": genuine_url + "?utm_source=feed",
+        "/impostor/fragment": genuine_url + "#comments",
+        "/impostor/slash": genuine_url + "/",
+        "/impostor/case": f"{scheme}://{host}/{path.upper()}",
+        "/impostor/scheme": f"{'https' if scheme == 'http' else 'http'}://{host}/{path}",
+        "/impostor/relative": f"/{path}",
+        "/impostor/other-host": other_host_url,
+    }
+
+
+def fill_canonical_impostors(site, impostors: dict[str, str]):
+    """Serve each impostor page on `site` (a tests.web_pages.NewsSite)."""
+    from tests.web_pages import news_page
+
+    for number, (path, canonical) in enumerate(impostors.items()):
+        site.page(
+            path,
+            news_page(
+                f"Grain corridor to close {number}",
+                [f"Impostor {number}.", *IMPOSTOR_PARAGRAPHS],
+                canonical=canonical,
+                author="Someone Else",
+            ),
+        )

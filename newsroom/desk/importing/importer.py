@@ -127,6 +127,8 @@ class FileOutcome:
     set_aside: int = 0
     flagged_claims: list = field(default_factory=list)
     source_id: int | None = None
+    #: Another source at the URL a fetched page names as canonical, for the editor to judge.
+    duplicate_of: int | None = None
 
     def line(self, dry_run: bool = False) -> str:
         verb = {
@@ -360,13 +362,10 @@ class SourceImporter:
             return FileOutcome(path, key, FAILED, f"could not be parsed: {parsed}"), None
         facts = page_facts(checked.page, checked.text, parsed) if checked.page else None
         if facts:
+            # The page is the source of the URL it was fetched from (web.py): its canonical
+            # link never picks another source, it only flags a possible duplicate.
             parsed.url = facts.url
             parsed.title = parsed.title or facts.url
-            # A page found again under its canonical URL is the source made from it before.
-            if not checked.row and facts.url not in (checked.path, checked.page.final_url):
-                checked.row = self._known_by_urls([facts.url]).get(facts.url)
-            if checked.row and checked.row["content_hash"] == checked.content_hash:
-                return FileOutcome(path, key, UNCHANGED, source_id=checked.row["pk"]), None
         # An editor's restorations outlive a change to the file, while it still has the line.
         restored_lines = (
             carry_restorations(parsed, checked.text, checked.row["restored_lines"])
@@ -379,6 +378,8 @@ class SourceImporter:
         status = UPDATED if checked.row else IMPORTED
         outcome = FileOutcome(path, key, status, set_aside=len(parsed.set_aside))
         outcome.message = _describe(parsed, checked.source_text)
+        if facts:
+            _flag_possible_duplicate(outcome, facts, checked.row)
         if restored_lines:
             outcome.message += f", {len(restored_lines)} restored by an editor kept in the body"
         work = PendingWrite(
@@ -528,6 +529,7 @@ class SourceImporter:
             source.outlet = self._page_outlet(work.facts)
             source.author = work.facts.author or source.author
             source.captured_at = work.page.fetched_at
+            source.canonical_url = work.facts.canonical_url
         elif parsed.outlet_name or not known:
             source.outlet = self._outlet(parsed.outlet_name)
         source.url = parsed.url or source.url or None
@@ -566,6 +568,17 @@ class SourceImporter:
             outlet = Outlet.objects.matching(name) or Outlet.objects.create(name=name)
             self._outlets[name] = outlet
         return self._outlets[name]
+
+
+def _flag_possible_duplicate(outcome, facts, row):
+    """Name, on the page's outcome, another source at the URL the page names as canonical."""
+    if not facts.canonical_url:
+        return
+    others = Source.objects.named_by(facts.canonical_url).exclude(url=facts.url)
+    duplicate = others.exclude(pk=row["pk"]).first() if row else others.first()
+    if duplicate:
+        outcome.duplicate_of = duplicate.pk
+        outcome.message += f"; possible duplicate of “{Truncator(duplicate.title).chars(70)}”"
 
 
 def _index_references(sources, content_type):

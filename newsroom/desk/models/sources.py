@@ -1,6 +1,8 @@
 import hashlib
+from urllib.parse import urlsplit
 
 from django.db import models
+from django.db.models.functions import Lower
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -14,6 +16,38 @@ class SourceTag(TaggedItemBase):
     content_object = ParentalKey(
         "newsroom.Source", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+def url_variants(url: str) -> set[str]:
+    """The spellings of `url`, lowercased, that one page may go by: either scheme, with or
+    without "www.", with or without a trailing slash, with or without its query, never its
+    fragment. For finding a possible duplicate only: never to decide what a page is."""
+    try:
+        parts = urlsplit(url.strip().lower())
+    except ValueError:
+        return set()
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return set()
+    host = parts.netloc.split("@")[-1].removeprefix("www.")
+    path = parts.path.rstrip("/")
+    queries = {"", f"?{parts.query}"} if parts.query else {""}
+    return {
+        f"{scheme}://{www}{host}{path}{slash}{query}"
+        for scheme in ("http", "https")
+        for www in ("", "www.")
+        for slash in ("", "/")
+        for query in queries
+    }
+
+
+class SourceQuerySet(models.QuerySet):
+    def named_by(self, url: str) -> "SourceQuerySet":
+        """The sources whose URL is `url` however spelt (url_variants): those a page naming
+        `url` as its canonical URL may duplicate."""
+        variants = url_variants(url)
+        if not variants:
+            return self.none()
+        return self.annotate(url_key=Lower("url")).filter(url_key__in=variants)
 
 
 class Source(RevisionMixin, index.Indexed, ClusterableModel):
@@ -76,8 +110,16 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
     #: When the web page its text came from was fetched (its latest SourceCapture); None
     #: for a source from a file or a paste.
     captured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The URL the fetched page names as its own (<link rel="canonical">), as it names it.
+    #: The page's word only: recorded, and offered as a possible duplicate when another
+    #: source holds it, but never what decides which source the page is (that is its URL).
+    canonical_url = models.URLField(
+        "canonical URL", max_length=2000, blank=True, default="", editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
     tags = ClusterTaggableManager(through=SourceTag, blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     # The edit form (forms.SourceForm) is set on the admin's viewset: the form saves through
     # the write path, which reads these models, so they cannot import it.
@@ -110,7 +152,11 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
 
     class Meta:
         ordering = ["-published_on", "title"]
-        indexes = [models.Index(fields=["kind", "published_on"])]
+        indexes = [
+            models.Index(fields=["kind", "published_on"]),
+            # Possible duplicates are looked up by URL however spelt (SourceQuerySet.named_by).
+            models.Index(Lower("url"), name="source_url_lower"),
+        ]
 
     def __str__(self):
         return self.title
@@ -129,6 +175,14 @@ class Source(RevisionMixin, index.Indexed, ClusterableModel):
         if outlet and not type(self).outlet.field.related_model.objects.filter(pk=outlet).exists():
             content = {**content, "outlet": self.outlet_id}
         return super().with_content_json(content)
+
+    @property
+    def possible_duplicate(self) -> "Source | None":
+        """Another source at the URL this source's page names as canonical: perhaps the same
+        text under a second address, for an editor to judge (nothing is merged)."""
+        if not self.canonical_url:
+            return None
+        return Source.objects.named_by(self.canonical_url).exclude(pk=self.pk).first()
 
     @staticmethod
     def hash_text(text):

@@ -133,16 +133,20 @@ class ImportRunMixin(PermissionCheckedMixin):
 
     def lines(self, run):
         inspect_url = self.model.snippet_viewset.get_url_name("inspect")
+
+        def url_of(source_id):
+            return reverse(inspect_url, args=[quote(source_id)]) if source_id else ""
+
         return [
             {
                 "name": item.name,
                 "outcome": item.outcome or "waiting",
                 "message": item.message,
-                "source_url": reverse(inspect_url, args=[quote(item.source_id)])
-                if item.source_id
-                else "",
+                "source_url": url_of(item.source_id),
+                "duplicate_of": str(item.duplicate_of) if item.duplicate_of_id else "",
+                "duplicate_url": url_of(item.duplicate_of_id),
             }
-            for item in run.items.all()
+            for item in run.items.select_related("duplicate_of")
         ]
 
 
@@ -160,7 +164,7 @@ class ImportRunView(ImportRunMixin, WagtailAdminTemplateMixin, TemplateView):
             run=run,
             lines=lines,
             reached=sum(1 for line in lines if line["outcome"] != "waiting"),
-            done=run.status == ImportRun.Status.DONE,
+            done=run.is_finished,
             status_url=reverse(self.import_run_status_url_name, args=[run.pk]),
             import_url=reverse(self.import_url_name),
             **kwargs,
@@ -178,8 +182,9 @@ class ImportRunStatusView(ImportRunMixin, View):
         return JsonResponse(
             {
                 "status": run.status,
-                "done": run.status == ImportRun.Status.DONE,
+                "done": run.is_finished,
                 "summary": run.summary,
+                "failure_reason": run.failure_reason,
                 "reached": sum(1 for line in lines if line["outcome"] != "waiting"),
                 "lines": lines,
             }

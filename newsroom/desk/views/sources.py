@@ -89,6 +89,7 @@ class SourceInspectView(InspectView):
             .order_by("claim_id", "sort_order")
         )
         context["set_aside"] = self.object.set_aside
+        context["possible_duplicate"] = self.object.possible_duplicate
         context["can_restore"] = self.user_has_permission_for_instance("change", self.object)
         # A web source's captured copies, newest first, each with the revision it became.
         context["captures"] = self.object.captures.defer("content").select_related("revision")
