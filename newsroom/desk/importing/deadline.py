@@ -39,6 +39,12 @@ class Deadline:
     def __exit__(self, *exc_info):
         self.close()
 
+    @property
+    def over(self) -> bool:
+        """Whether the deadline has come: a read timed out, once its timeout was cut to the
+        time left, timed out on the deadline."""
+        return self.passed or time.monotonic() >= self.ends
+
     def remaining(self) -> float:
         """Seconds left; DeadlinePassed when none are."""
         left = self.ends - time.monotonic()

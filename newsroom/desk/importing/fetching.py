@@ -158,7 +158,7 @@ def fetch(url: str, client: httpx.Client, limits: FetchLimits) -> FetchedPage:
             raise _too_slow(limits) from error
         except httpx.HTTPError as error:
             # The watchdog ends a fetch by shutting its socket: httpx sees a dropped line.
-            if deadline.passed:
+            if deadline.over:
                 raise _too_slow(limits) from error
             if isinstance(error, httpx.TimeoutException):
                 raise FetchRefused(f"timed out after {limits.timeout:g} s") from error
