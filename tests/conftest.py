@@ -220,3 +220,14 @@ def without_claim_review(db):
     WorkflowContentType.objects.filter(
         content_type=ContentType.objects.get_for_model(Claim)
     ).delete()
+
+
+@pytest.fixture
+def hostile_site(news_site, settings):
+    """The news site with hostile answers besides (tests/security/hostile_web.py): bombs,
+    dripping and endless answers, hostile charsets; a three-second fetch deadline."""
+    from tests.security.hostile_web import fill_hostile_site
+
+    fill_hostile_site(news_site)
+    settings.NEWSROOM_FETCH_DEADLINE = 3.0
+    return news_site

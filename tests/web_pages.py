@@ -78,6 +78,9 @@ class NewsSite:
         self.pages = {}
         self.slow_seconds = 3.0
         self.requests = []
+        #: Paths answered by a function writing to the handler itself (hostile servers:
+        #: dripping, endless or malformed answers), e.g. tests/security/hostile_web.py.
+        self.responders = {}
 
     def page(self, path, body, content_type="text/html; charset=utf-8", status=200, **headers):
         data = body.encode("utf-8") if isinstance(body, str) else body
@@ -140,6 +143,13 @@ def serve(site):
 
         def do_GET(self):  # noqa: N802 (the name http.server calls)
             site.requests.append((self.path, self.headers.get("User-Agent", "")))
+            responder = site.responders.get(self.path.split("?")[0])
+            if responder:
+                self.close_connection = True
+                # The fetcher hangs up on a hostile answer as soon as it has seen enough.
+                with contextlib.suppress(OSError):
+                    responder(self)
+                return
             if self.path == "/slow":
                 time.sleep(site.slow_seconds)
             status, headers, body = site.pages.get(
@@ -162,6 +172,9 @@ def serve(site):
 
     class Server(ThreadingHTTPServer):
         daemon_threads = True
+        # The fetcher connects several at once: a short backlog drops connections, which
+        # come back only a second later, as if the server were slow.
+        request_queue_size = 64
 
         def handle_error(self, request, client_address):
             # A client that hung up (the fetcher gave up on a slow page) is no error here,

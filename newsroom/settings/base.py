@@ -281,12 +281,15 @@ CONTENT_SECURITY_POLICY = {
 NEWSROOM_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 NEWSROOM_SEEDS_DIR = BASE_DIR / "seeds"
 # Web pages as sources (newsroom/desk/importing/fetching.py): each fetch waits at most
-# NEWSROOM_FETCH_TIMEOUT seconds to connect or for data (twice that for the whole page),
-# reads at most NEWSROOM_IMPORT_MAX_BYTES, follows at most NEWSROOM_FETCH_MAX_REDIRECTS
-# redirects, and NEWSROOM_FETCH_CONCURRENCY run at once. Only public addresses are fetched;
-# NEWSROOM_FETCH_ALLOWED_NETWORKS lets in networks that are not (e.g. "10.0.0.0/8" for a
-# newsroom's intranet, "127.0.0.0/8" for tests). Empty by default.
+# NEWSROOM_FETCH_TIMEOUT seconds to connect or for data, and at most NEWSROOM_FETCH_DEADLINE
+# seconds for the whole exchange (lookup, connect, TLS, headers, body and every redirect);
+# reads at most NEWSROOM_IMPORT_MAX_BYTES off the wire and as much once decompressed,
+# follows at most NEWSROOM_FETCH_MAX_REDIRECTS redirects, and NEWSROOM_FETCH_CONCURRENCY
+# run at once. Only public addresses are fetched; NEWSROOM_FETCH_ALLOWED_NETWORKS lets in
+# networks that are not (e.g. "10.0.0.0/8" for a newsroom's intranet, "127.0.0.0/8" for
+# tests). Empty by default.
 NEWSROOM_FETCH_TIMEOUT = env.float("NEWSROOM_FETCH_TIMEOUT", default=10.0)
+NEWSROOM_FETCH_DEADLINE = env.float("NEWSROOM_FETCH_DEADLINE", default=20.0)
 NEWSROOM_FETCH_MAX_REDIRECTS = 5
 NEWSROOM_FETCH_CONCURRENCY = env.int("NEWSROOM_FETCH_CONCURRENCY", default=8)
 NEWSROOM_FETCH_ALLOWED_NETWORKS = env.list("NEWSROOM_FETCH_ALLOWED_NETWORKS", default=[])

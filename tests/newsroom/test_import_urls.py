@@ -158,7 +158,10 @@ def test_the_protection_is_on_by_default():
         ("0.0.0.0", "an unspecified address"),
         ("::", "an unspecified address"),
         ("240.0.0.1", "a reserved address"),
-        ("100.64.0.1", "not a public address"),
+        (
+            "100.64.0.1",
+            "a special-purpose address, shared address space (carrier-grade NAT) (100.64.0.0/10)",
+        ),
         ("93.184.215.14", ""),
         ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", ""),
     ],

@@ -3,6 +3,8 @@
 quotes re-anchored, claims whose quotes broke back to needs re-check), and the earlier
 captured copy stays with the revision it became."""
 
+import time
+
 import pytest
 
 from newsroom.desk.models import Claim, ImportRun, Source, SourceCapture
@@ -137,3 +139,81 @@ def test_only_those_who_may_change_the_source_may_recapture(captured, news_site,
 def test_recapture_is_a_post(captured, editor_client):
     source, _ = captured
     assert editor_client.get(snippet_url("source", "recapture", source.pk)).status_code == 405
+
+
+def bomb(news_site):
+    from tests.security.hostile_web import gzip_bomb
+
+    news_site.page(PATH, gzip_bomb(), **{"Content-Encoding": "gzip"})
+
+
+def stacked_bomb(news_site):
+    from tests.security.hostile_web import stacked_gzip_bomb
+
+    news_site.page(PATH, stacked_gzip_bomb(), **{"Content-Encoding": "gzip, gzip"})
+
+
+def dripping(news_site):
+    from tests.security.hostile_web import dripping_headers
+
+    news_site.responders[PATH] = dripping_headers
+
+
+def rot13(news_site):
+    news_site.page(
+        PATH,
+        news_page("Grain exports reach a record", GRAIN_PARAGRAPHS[:2]),
+        content_type="text/html; charset=rot13",
+    )
+
+
+@pytest.mark.parametrize(
+    ("turn_hostile", "message"),
+    [
+        (bomb, "too large: over the 5.0 MB limit once decompressed"),
+        (
+            stacked_bomb,
+            "refused: compressed 2 times over (gzip, gzip); a page compressed more than once "
+            "is not read",
+        ),
+        (
+            dripping,
+            "took longer than 2 s in all (connecting, redirects, headers and body together)",
+        ),
+    ],
+    ids=["gzip bomb", "stacked gzip bomb", "dripping headers"],
+)
+def test_recapturing_a_site_turned_hostile_fails_within_the_budget_and_keeps_the_source(
+    captured, news_site, editor_client, committed, settings, turn_hostile, message
+):
+    source, claim = captured
+    settings.NEWSROOM_FETCH_DEADLINE = 2.0
+    turn_hostile(news_site)
+
+    started = time.monotonic()
+    with committed():
+        editor_client.post(snippet_url("source", "recapture", source.pk))
+
+    assert time.monotonic() - started < 4.0
+    item = ImportRun.objects.get().items.get()
+    assert (item.outcome, item.message) == ("failed", message)
+    source.refresh_from_db()
+    assert QUOTED in source.body
+    assert SourceCapture.objects.count() == 1
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.VERIFIED
+
+
+def test_recapturing_a_page_that_now_declares_rot13_reads_it_by_sniffing(
+    captured, news_site, editor_client, committed
+):
+    source, claim = captured
+    rot13(news_site)
+
+    with committed():
+        editor_client.post(snippet_url("source", "recapture", source.pk))
+
+    item = ImportRun.objects.get().items.get()
+    assert item.outcome == "updated", item.message
+    source.refresh_from_db()
+    assert GRAIN_PARAGRAPHS[1] in source.body

@@ -5,6 +5,8 @@ answer may be a server error, and each must come within a time bound: a guard ag
 request tying up a worker, not a benchmark (issue #14, item 7). It runs on SQLite and, with
 DATABASE_URL set, on PostgreSQL."""
 
+import gzip
+import re
 import time
 from urllib.parse import quote, urlencode
 
@@ -153,3 +155,71 @@ def test_no_tag_slug_breaks_the_tag_route(client, public_site):
         assert_answers_promptly(client, f"{index_url}tag/{quote(slug, safe='')}/")
 
     answers()
+
+
+# The fetcher's surface, a page a hostile site serves: any Content-Encoding, any charset
+# label in the header or in the markup, over any body, ends in a page or one refusal, never
+# an exception, within the fetch deadline.
+FETCH_TIME_BOUND = 5.0
+UNEXPECTED = re.compile(r"could not be fetched: [A-Z]\w*(Error|Exception): ")
+coding_values = st.one_of(
+    st.sampled_from(["gzip", "x-gzip", "deflate", "identity", "br", "zstd", "compress"]),
+    st.lists(st.sampled_from(["gzip", "deflate", "identity", "br", " ", ""]), max_size=4).map(
+        ", ".join
+    ),
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30),
+)
+charset_labels = st.one_of(
+    st.sampled_from(["utf-8", "windows-1251", "iso-8859-1", "utf-16", "x-user-defined"]),
+    st.sampled_from(
+        ["rot13", "zlib", "base64", "punycode", "uu", "hex", "bz2", "undefined", "idna"]
+    ),
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=20),
+)
+
+
+def test_no_coding_or_charset_breaks_a_fetch(hostile_site):
+    from newsroom.desk.importing.fetching import FetchedPage, FetchRefused, fetch_all
+    from newsroom.desk.importing.reading import UnreadableSource
+    from tests.security.hostile_web import grain_page, stacked_gzip_bomb
+
+    page = grain_page().encode()
+    bodies = {
+        "plain": page,
+        "gzipped": gzip.compress(page),
+        "stacked bomb": stacked_gzip_bomb(),
+        "junk": bytes(range(256)),
+    }
+
+    @settings(
+        max_examples=EXAMPLES * 2,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        coding=coding_values,
+        label=charset_labels,
+        in_meta=st.booleans(),
+        body=st.sampled_from(sorted(bodies)),
+    )
+    def fetches(coding, label, in_meta, body):
+        data = bodies[body]
+        if in_meta and body == "plain":
+            data = data.replace(b'<meta charset="utf-8">', f'<meta charset="{label}">'.encode())
+        content_type = "text/html" if in_meta else f"text/html; charset={label}"
+        hostile_site.page("/fuzzed", data, content_type, **{"Content-Encoding": coding})
+        started = time.monotonic()
+        [result] = fetch_all([f"{hostile_site.url}/fuzzed"])
+        assert time.monotonic() - started < FETCH_TIME_BOUND
+        assert isinstance(result, FetchedPage | FetchRefused)
+        if isinstance(result, FetchedPage):
+            try:
+                text = result.text()
+            except UnreadableSource:  # the reader's own refusal (a binary body, say)
+                return
+            assert isinstance(text.text, str)
+        else:
+            # An exception the fetcher did not expect shows as "could not be fetched: Kind:".
+            assert not UNEXPECTED.match(str(result)), result
+
+    fetches()

@@ -2,19 +2,23 @@
 redirects and concurrency, and only pages that are text.
 
 The guard against server-side request forgery resolves each host itself, refuses any
-address that is not public (private, loopback, link-local, multicast, reserved,
-unspecified, IPv4-mapped IPv6 of those, IPv6 included), then connects to the very address
-it checked, so a second DNS answer cannot swap it (DNS rebinding). Redirects are followed
-by hand, each hop checked the same way before any connection is made.
+address that is not public (addresses.py), then connects to the very address it checked, so
+a second DNS answer cannot swap it (DNS rebinding). Redirects are followed by hand, each hop
+checked the same way before any connection is made.
+
+Every fetch has one wall-clock deadline for the whole exchange (deadline.py), reads at most
+NEWSROOM_IMPORT_MAX_BYTES off the wire and at most as much once decompressed, inflating the
+body itself (codings.py), and reads a charset only from the labels browsers know
+(charsets.py). Anything that goes wrong with one page is that page's refusal, never the
+end of the others.
 """
 
-import codecs
 import hashlib
 import ipaddress
 import re
 import socket
-import time
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,14 +28,21 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from newsroom.desk.importing.addresses import refusal
+from newsroom.desk.importing.charsets import declared_encoding, decode_as
+from newsroom.desk.importing.codings import (
+    ACCEPT_ENCODING,
+    CodingRefused,
+    InflatedTooLarge,
+    Inflater,
+    content_coding,
+)
+from newsroom.desk.importing.deadline import Deadline, DeadlinePassed
 from newsroom.desk.importing.reading import SourceText, decode, format_size
 
 SCHEMES = ("http", "https")
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 REDIRECTS = (301, 302, 303, 307, 308)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-# What browsers (and the HTML standard) take these labels to mean.
-_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252"}
 
 
 class FetchRefused(Exception):
@@ -59,20 +70,20 @@ class FetchedPage:
 
     def text(self) -> SourceText:
         """The page decoded: by the charset its headers declare, else the one its markup
-        declares, else as a file is (BOM, UTF-8, then the usual legacy encodings)."""
-        declared = _charset(self.content_type) or _meta_charset(self.content)
-        if declared:
-            try:
-                text = self.content.decode(declared)
-            except UnicodeDecodeError:
-                text = None
-            if text is not None and text.strip():
-                crlf = "\r" in text
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-                bom = text.startswith("\ufeff")
-                return SourceText(
-                    unicodedata.normalize("NFC", text.lstrip("\ufeff")), declared, bom, crlf
-                )
+        declares, else as a file is (BOM, UTF-8, then the usual legacy encodings). A label
+        no browser knows (rot13, base64, zlib...) declares nothing."""
+        declared = declared_encoding(self.content_type, self.content)
+        text = decode_as(self.content, declared) if declared else None
+        if text is not None and text.strip():
+            crlf = "\r" in text
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            bom = text.startswith("\ufeff")
+            return SourceText(
+                unicodedata.normalize("NFC", text.lstrip("\ufeff")),
+                declared.codec_info.name,
+                bom,
+                crlf,
+            )
         return decode(self.content)
 
 
@@ -85,6 +96,8 @@ class FetchLimits:
     max_redirects: int
     allowed_networks: tuple
     user_agent: str
+    #: Seconds for the whole exchange, redirects included (NEWSROOM_FETCH_DEADLINE).
+    deadline: float = 20.0
 
     @classmethod
     def from_settings(cls) -> "FetchLimits":
@@ -100,6 +113,7 @@ class FetchLimits:
                 f"NewsroomBot/1.0 (+{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/; "
                 "fetches pages editors cite)"
             ),
+            deadline=settings.NEWSROOM_FETCH_DEADLINE,
         )
 
 
@@ -107,40 +121,19 @@ def is_web_url(value: str) -> bool:
     return bool(re.match(r"^https?://", value.strip(), re.I))
 
 
-def refusal(address: str, limits: FetchLimits) -> str:
-    """Why the newsroom will not connect to `address`, or "" when it may."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "not an IP address"
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if any(ip in network for network in limits.allowed_networks):
-        return ""
-    for kind, test in (
-        ("loopback", ip.is_loopback),
-        ("unspecified", ip.is_unspecified),
-        ("link-local", ip.is_link_local),
-        ("multicast", ip.is_multicast),
-        ("reserved", ip.is_reserved),
-        ("private", ip.is_private),
-    ):
-        if test:
-            return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
-    return "" if ip.is_global else "not a public address"
-
-
-def checked_address(url: httpx.URL, limits: FetchLimits) -> str:
-    """The address to connect to for `url`: its host resolved, every address it resolves to
-    checked (one bad answer among good ones refuses it all)."""
+def checked_address(url: httpx.URL, limits: FetchLimits, deadline: Deadline | None = None) -> str:
+    """The address to connect to for `url`: its host resolved (within `deadline`), every
+    address it resolves to checked (one bad answer among good ones refuses it all)."""
     if url.scheme not in SCHEMES:
         raise FetchRefused(f"refused: only http and https are fetched, not {url.scheme or '?'}:")
     if not url.host:
         raise FetchRefused("refused: the URL has no host")
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        answers = socket.getaddrinfo(
-            url.host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
+        if deadline:
+            answers = deadline.resolve(url.host, port)
+        else:
+            answers = socket.getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchRefused(f"no such host: {url.host}") from error
     addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
@@ -158,15 +151,31 @@ def fetch(url: str, client: httpx.Client, limits: FetchLimits) -> FetchedPage:
         current = httpx.URL(url.strip())
     except httpx.InvalidURL as error:
         raise FetchRefused(f"not a valid URL: {error}") from error
-    deadline = time.monotonic() + limits.timeout * 2
-    for _hop in range(limits.max_redirects + 1):
-        address = checked_address(current, limits)
+    with Deadline(limits.deadline) as deadline:
         try:
-            page = _get(current, address, client, limits, deadline, url)
-        except httpx.TimeoutException as error:
-            raise FetchRefused(f"timed out after {limits.timeout:g} s") from error
+            return _follow(current, url, client, limits, deadline)
+        except DeadlinePassed as error:
+            raise _too_slow(limits) from error
         except httpx.HTTPError as error:
+            # The watchdog ends a fetch by shutting its socket: httpx sees a dropped line.
+            if deadline.over:
+                raise _too_slow(limits) from error
+            if isinstance(error, httpx.TimeoutException):
+                raise FetchRefused(f"timed out after {limits.timeout:g} s") from error
             raise FetchRefused(f"could not be fetched: {error or type(error).__name__}") from error
+
+
+def _too_slow(limits):
+    return FetchRefused(
+        f"took longer than {limits.deadline:g} s in all (connecting, redirects, headers and "
+        "body together)"
+    )
+
+
+def _follow(current, requested, client, limits, deadline):
+    for _hop in range(limits.max_redirects + 1):
+        address = checked_address(current, limits, deadline)
+        page = _get(current, address, client, limits, deadline, requested)
         if isinstance(page, FetchedPage):
             return page
         current = page
@@ -177,14 +186,24 @@ def _get(url, address, client, limits, deadline, requested):
     """One request to `address` standing for `url`'s host: the page, or the URL a redirect
     points to."""
     target = url.copy_with(host=address)
-    headers = {"Host": url.netloc.decode("ascii"), "User-Agent": limits.user_agent}
-    extensions = {}
+    headers = {
+        "Host": url.netloc.decode("ascii"),
+        "User-Agent": limits.user_agent,
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
+    extensions = {"trace": deadline.trace}
     if url.scheme == "https":
         extensions["sni_hostname"] = url.host
         # Connections are pooled by address: one made for another host (its TLS name
         # checked for that host) must not carry this request.
         headers["Connection"] = "close"
-    request = client.build_request("GET", target, headers=headers, extensions=extensions)
+    request = client.build_request(
+        "GET",
+        target,
+        headers=headers,
+        extensions=extensions,
+        timeout=httpx.Timeout(min(limits.timeout, deadline.remaining())),
+    )
     response = client.send(request, stream=True)
     try:
         if response.status_code in REDIRECTS and "location" in response.headers:
@@ -213,18 +232,31 @@ def _get(url, address, client, limits, deadline, requested):
 
 
 def _read_capped(response, limits, deadline):
-    too_large = FetchRefused(f"too large: over the {format_size(limits.max_bytes)} limit")
+    """The body, read raw and inflated here: at most `max_bytes` off the wire, and at most
+    `max_bytes` once decompressed, whatever the server claims."""
+    limit = format_size(limits.max_bytes)
+    try:
+        coding = content_coding(response.headers.get_list("content-encoding"))
+    except CodingRefused as error:
+        raise FetchRefused(str(error)) from error
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise too_large
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise too_large
-        if time.monotonic() > deadline:
-            raise FetchRefused(f"timed out after {limits.timeout * 2:g} s downloading")
-        chunks.append(chunk)
+        raise FetchRefused(f"too large: over the {limit} limit")
+    inflater, chunks, size = Inflater(coding, limits.max_bytes), [], 0
+    try:
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchRefused(f"too large: over the {limit} limit")
+            deadline.remaining()
+            chunks.append(inflater.feed(chunk))
+    except InflatedTooLarge as error:
+        raise FetchRefused(f"too large: over the {limit} limit once decompressed") from error
+    except zlib.error as error:
+        raise FetchRefused(f"could not be decompressed: not valid {coding} ({error})") from error
+    # A body that ends with the connection ends early when the watchdog shuts it.
+    if deadline.passed:
+        raise DeadlinePassed
     return b"".join(chunks)
 
 
@@ -235,7 +267,9 @@ def fetch_all(urls: Iterable[str]) -> list[FetchedPage | FetchRefused]:
     limits = FetchLimits.from_settings()
     timeout = httpx.Timeout(limits.timeout)
     workers = max(1, settings.NEWSROOM_FETCH_CONCURRENCY)
-    pool_limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+    # No connection kept alive: each fetch's deadline watches the sockets it opened, so a
+    # fetch must never be handed a socket another one opened.
+    pool_limits = httpx.Limits(max_connections=workers, max_keepalive_connections=0)
     # trust_env off: a proxy from the environment would connect for us, unchecked.
     with httpx.Client(timeout=timeout, limits=pool_limits, trust_env=False) as client:
 
@@ -244,25 +278,8 @@ def fetch_all(urls: Iterable[str]) -> list[FetchedPage | FetchRefused]:
                 return fetch(url, client, limits)
             except FetchRefused as error:
                 return error
+            except Exception as error:  # whatever breaks on one page fails that page alone
+                return FetchRefused(f"could not be fetched: {type(error).__name__}: {error}")
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(one, urls))
-
-
-def _charset(content_type):
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return _known_codec(match.group(1)) if match else ""
-
-
-def _meta_charset(content):
-    match = _META_CHARSET.search(content[:4096])
-    return _known_codec(match.group(1).decode("ascii", "ignore")) if match else ""
-
-
-def _known_codec(label):
-    label = label.strip().lower()
-    label = _CHARSET_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return ""

@@ -264,7 +264,7 @@ class SourceImporter:
         batch = []
         parsed_texts = parse_all(checked.text for checked in changed)
         for checked, parsed in zip(changed, parsed_texts, strict=True):
-            outcome, work = self._prepare(checked, parsed)
+            outcome, work = self._prepare_safely(checked, parsed)
             if work is None or self.dry_run:
                 emit(outcome)
             elif work.row is None:
@@ -315,6 +315,9 @@ class SourceImporter:
             except UnreadableSource as error:
                 yield FileOutcome(url, url, FAILED, str(error)), None
                 continue
+            except Exception as error:  # a page the decoder chokes on fails alone
+                yield FileOutcome(url, url, FAILED, f"could not be read: {_named(error)}"), None
+                continue
             content_hash = Source.hash_text(source_text.text)
             row = known.get(url) or known.get(page.final_url)
             if row and row["content_hash"] == content_hash:
@@ -354,6 +357,16 @@ class SourceImporter:
         if row and row["content_hash"] == content_hash and _agrees(row, entry):
             return FileOutcome(path, key, UNCHANGED, source_id=row["pk"]), None
         return None, CheckedFile(path, key, source_text, entry, content_hash, row)
+
+    def _prepare_safely(self, checked, parsed):
+        """`_prepare`, with whatever breaks on one file or page (a page's metadata, say)
+        that file's failure rather than the end of the import."""
+        try:
+            return self._prepare(checked, parsed)
+        except Exception as error:
+            name = checked.key or str(checked.path)
+            message = f"could not be read: {_named(error)}"
+            return FileOutcome(checked.path, name, FAILED, message), None
 
     def _prepare(self, checked, parsed):
         """The outcome of a cleaned file, and what to write (None when it failed)."""
@@ -409,7 +422,7 @@ class SourceImporter:
         try:
             with transaction.atomic():
                 self._create_sources(batch)
-        except DatabaseError:
+        except Exception:  # rolled back whole; file by file, each then says what failed
             self._outlets.clear()  # outlets made in the rolled-back transaction are gone
             for work in batch:
                 emit(self._write_one(work))
@@ -437,6 +450,10 @@ class SourceImporter:
         except DatabaseError as error:
             self._outlets.clear()
             message = f"could not be saved: {_first_line(error)}"
+            return FileOutcome(outcome.path, outcome.name, FAILED, message)
+        except Exception as error:  # rolled back whole: this file fails, the rest go on
+            self._outlets.clear()
+            message = f"could not be saved: {_named(error)}"
             return FileOutcome(outcome.path, outcome.name, FAILED, message)
         return outcome
 
@@ -636,3 +653,9 @@ def _describe(parsed, source_text):
 
 def _first_line(error):
     return str(error).splitlines()[0] if str(error) else error.__class__.__name__
+
+
+def _named(error):
+    """An unexpected error, for the editor: its kind and first line."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
