@@ -62,7 +62,8 @@ def pdf_pages(raw: bytes, max_pages: int, max_chars: int) -> list[str]:
 
 
 def docx_blocks(raw: bytes, max_pages: int, max_chars: int) -> list[str]:
-    """A Word file's paragraphs and tables (a table's rows as "| a | b |"), in order."""
+    """A Word file's paragraphs and tables (a table's rows as "| a | b |"), in order. It has
+    no pages to count: `max_chars` bounds it."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -75,7 +76,9 @@ def docx_blocks(raw: bytes, max_pages: int, max_chars: int) -> list[str]:
                 blocks.append(" ".join(block.text.split()))
             elif isinstance(block, Table):
                 blocks.append(_table(block))
-            chars += len(blocks[-1]) if blocks else 0
+            else:
+                continue
+            chars += len(blocks[-1])
             if chars > max_chars:
                 raise Refused(_too_much_text(max_chars))
     except (Refused, MemoryError):
