@@ -72,6 +72,12 @@ def _pdf(streams, resources):
             f"/Contents {6 + 2 * index} 0 R >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
+    return _assemble(objects)
+
+
+def _assemble(objects):
+    """The PDF file of `objects` (numbered from 1, the catalog first), with the
+    cross-reference table giving each object's offset."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -85,3 +91,87 @@ def _pdf(streams, resources):
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     ).encode()
     return bytes(out)
+
+
+def pdf_sharing_one_stream(page_count: int, repeats: int) -> bytes:
+    """A small PDF whose pages all draw one compressed content stream of `repeats` lines of
+    text (a few KB on disk, megabytes once inflated, read once per page): the stream-reuse
+    attack on a PDF reader."""
+    import zlib
+
+    lines = b"(comment comment comment comment) Tj T*\n" * repeats
+    stream = zlib.compress(b"BT\n/F1 11 Tf\n14 TL\n72 740 Td\n" + lines + b"ET", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (5 + index) for index in range(page_count))
+        + b"] /Count %d >>" % page_count,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
+    objects += [page] * page_count
+    return _assemble(objects)
+
+
+# What a zip bomb's document.xml repeats: about 1 MB of the same paragraph.
+BOMB_CHUNK = b"<w:p><w:r><w:t>bomb</w:t></w:r></w:p>" * 28_000
+
+
+def zip_bomb_docx(inflated_bytes: int, declared_bytes: int | None = None) -> bytes:
+    """A .docx whose word/document.xml inflates to `inflated_bytes` of XML, rounded up to
+    whole BOMB_CHUNKs (about 3 KB compressed a megabyte). With `declared_bytes`, its headers
+    declare that size instead: a lie either way."""
+    import zipfile
+    import zlib
+
+    real = word_file(["A paragraph."])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as source, zipfile.ZipFile(out, "w") as bomb:
+        for member in source.infolist():
+            if member.filename != "word/document.xml":
+                bomb.writestr(member, source.read(member), zipfile.ZIP_DEFLATED)
+        deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        compressed, written = [], 0
+        while written < inflated_bytes:
+            compressed.append(deflater.compress(BOMB_CHUNK))
+            written += len(BOMB_CHUNK)
+        compressed.append(deflater.flush())
+        # Stored empty, then given its compressed bytes as they are, headers patched: zipfile
+        # would compress (and count) the inflated gigabyte itself.
+        bomb.writestr(zipfile.ZipInfo("word/document.xml"), b"", zipfile.ZIP_STORED)
+    return _with_member_data(
+        out.getvalue(), "word/document.xml", b"".join(compressed), declared_bytes or written
+    )
+
+
+def _with_member_data(archive: bytes, name: str, compressed: bytes, declared: int) -> bytes:
+    """`archive`, whose last member `name` is stored empty, with that member's data replaced
+    by the deflated `compressed` and its uncompressed size declared as `declared`: the zip
+    format's own headers, patched (local header, central directory entry, end record)."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as original:
+        local = original.getinfo(name).header_offset
+    name_length, extra_length = struct.unpack("<HH", archive[local + 26 : local + 30])
+    data_start = local + 30 + name_length + extra_length
+    end = archive.rindex(b"PK\x05\x06")
+    (directory,) = struct.unpack("<I", archive[end + 16 : end + 20])
+    assert directory == data_start, "the member must be last and empty"
+    head, tail = bytearray(archive[:data_start]), bytearray(archive[directory:])
+    sizes = (0, len(compressed), declared)  # CRC (not checked by the reader), sizes
+    struct.pack_into("<H", head, local + 8, zipfile.ZIP_DEFLATED)
+    struct.pack_into("<III", head, local + 14, *sizes)
+    entry = 0
+    while tail[entry : entry + 4] == b"PK\x01\x02":
+        lengths = struct.unpack("<HHH", tail[entry + 28 : entry + 34])
+        if tail[entry + 46 : entry + 46 + lengths[0]] == name.encode():
+            struct.pack_into("<H", tail, entry + 10, zipfile.ZIP_DEFLATED)
+            struct.pack_into("<III", tail, entry + 16, *sizes)
+        entry += 46 + sum(lengths)
+    struct.pack_into("<I", tail, len(tail) - 22 + 16, directory + len(compressed))
+    return bytes(head) + compressed + bytes(tail)

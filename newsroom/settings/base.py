@@ -327,3 +327,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Budgets for reading an imported file (issue #25; the README's security section lists them).
+# A PDF or Word file is read in a child process killed after NEWSROOM_PARSE_SECONDS and
+# limited to NEWSROOM_PARSE_MEMORY_MB of address space, reading at most
+# NEWSROOM_DOCUMENT_MAX_PAGES pages and NEWSROOM_DOCUMENT_MAX_CHARS characters. A Word file
+# may unzip to at most NEWSROOM_DOCUMENT_MAX_UNZIPPED_MB in all, and no large part of it to
+# more than NEWSROOM_DOCUMENT_MAX_RATIO times its compressed size (a zip bomb). A caption
+# file may hold at most NEWSROOM_CAPTION_MAX_CUES cues.
+NEWSROOM_PARSE_SECONDS = env.int("NEWSROOM_PARSE_SECONDS", default=20)
+NEWSROOM_PARSE_MEMORY_MB = env.int("NEWSROOM_PARSE_MEMORY_MB", default=512)
+NEWSROOM_DOCUMENT_MAX_PAGES = env.int("NEWSROOM_DOCUMENT_MAX_PAGES", default=500)
+NEWSROOM_DOCUMENT_MAX_CHARS = env.int("NEWSROOM_DOCUMENT_MAX_CHARS", default=2_000_000)
+NEWSROOM_DOCUMENT_MAX_UNZIPPED_MB = env.int("NEWSROOM_DOCUMENT_MAX_UNZIPPED_MB", default=100)
+NEWSROOM_DOCUMENT_MAX_RATIO = env.int("NEWSROOM_DOCUMENT_MAX_RATIO", default=100)
+NEWSROOM_CAPTION_MAX_CUES = env.int("NEWSROOM_CAPTION_MAX_CUES", default=50_000)

@@ -100,3 +100,40 @@ def test_cleaning_on_every_core_gives_the_same_sources(monkeypatch):
     monkeypatch.setattr(importer.os, "cpu_count", lambda: 2)
     assert importer.parse_all(texts) == in_order
     assert in_order[0].title.startswith("France is signaling")
+
+
+# One call of each kind the channel-call finder knows, in the order of its patterns: a
+# sentence is searched only when it holds one of promotion._CALL_WORDS, so a kind of call
+# added without its word there would never be found.
+CALLS_OF_EACH_KIND = [
+    "like, share and subscribe",
+    "don't forget to hit it",
+    "smash that bell",
+    "share this video",
+    "share it with your friends",
+    "drop a comment",
+    "let us know what you think in the comments",
+    "comment below",
+    "follow us",
+    "check out the link below",
+    "links are in the description",
+    "watch our next episode",
+    "watch this next",
+    "join our channel",
+    "support us on patreon",
+    "download our news app",
+    "thank you so much for watching",
+    "never miss a story",
+    "subscribe",
+    "sign up",
+    "like us",
+]
+
+
+def test_every_kind_of_channel_call_passes_the_word_filter():
+    from newsroom.desk.importing import promotion
+
+    assert len(CALLS_OF_EACH_KIND) == len(promotion._CALLS) + len(promotion._OPENING_CALLS)
+    for call in CALLS_OF_EACH_KIND:
+        speech, found = promotion.split_channel_calls(f"The minister spoke. So, {call} today.")
+        assert speech == "The minister spoke." and call[:6] in found.lower(), call

@@ -1,9 +1,10 @@
 """Fuzzing the public surface: Hypothesis draws hostile query strings (Unicode, NUL bytes,
-huge and negative numbers, repeated keys, very long values, the parameters each endpoint
-reads and others) for every reader URL and API endpoint, and tag slugs in any script. No
-answer may be a server error, and each must come within a time bound: a guard against a
-request tying up a worker, not a benchmark (issue #14, item 7). It runs on SQLite and, with
-DATABASE_URL set, on PostgreSQL."""
+huge and negative numbers, repeated keys, very long values, the shapes that once made the
+importer's cleaning quadratic, the parameters each endpoint reads and others) for every
+reader URL and API endpoint, and tag slugs in any script. No answer may be a server error,
+and each must come within a time bound: a guard against a request tying up a worker, not a
+benchmark (issue #14, item 7; issue #25). It runs on SQLite and, with DATABASE_URL set, on
+PostgreSQL."""
 
 import gzip
 import re
@@ -48,6 +49,18 @@ PARAMETER_NAMES = [
     "_",
 ]
 
+# The shapes that made the importer's cleaning quadratic (issue #25), as a reader could
+# type them into a search box or a parameter: a word repeated, a timed line, long runs of
+# spaces, blank lines or punctuation after a word, nested brackets, speaker labels.
+ADVERSARIAL = [
+    "comment " * 500,
+    "00:01 " + "and " * 1000,
+    "like" + " " * 4000 + "x",
+    "1" + "\n" * 4000 + "x",
+    "(" * 2000 + ")" * 2000,
+    "JOHN SMITH: [00:01] " * 200,
+    ", " * 2000,
+]
 huge_numbers = st.integers(min_value=-(2**80), max_value=2**80).map(str)
 values = st.one_of(
     st.text(max_size=40),
@@ -58,6 +71,7 @@ values = st.one_of(
     st.text(max_size=20).map(lambda text: text + "\x00"),
     st.sampled_from(["\x00", '"x', "a OR b", "*", "-", "()", "NEAR(a b)", "and", "or", "xor"]),
     st.lists(st.text(max_size=6), min_size=100, max_size=700).map(" ".join),
+    st.sampled_from(ADVERSARIAL),
 )
 
 

@@ -33,27 +33,35 @@ def assemble_body(
             block.append(line)
     if block:
         blocks.append(block)
-    body, placed = "", []  # placed: (line, start, end) of each kept line's text in the body
+    # The body is built as a list of parts and joined once: adding to one string passed
+    # between functions copies it whole each time, quadratic in a text of many paragraphs.
+    parts, placed = [], []  # placed: (line, start, end) of each kept line's text in the body
+    length = 0
     for block in blocks:
-        if body:
-            body += "\n\n"
-        body = _join_block(block, body, placed)
-    return body, _page_segments(placed)
+        if parts:
+            parts.append("\n\n")
+            length += 2
+        length = _join_block(block, parts, length, placed)
+    return "".join(parts), _page_segments(placed)
 
 
-def _join_block(block, body, placed):
+def _join_block(block, parts, length, placed):
+    """Add a block's lines to `parts` (the body so far, `length` long); return the length."""
     for index, line in enumerate(block):
         if index:
             previous = block[index - 1].content
             if _ROW.match(previous) and _ROW.match(line.content):
-                body += "\n"
+                joint = "\n"
             elif _OPEN_SENTENCE.search(previous) and line.content[:1].islower():
-                body += " "
+                joint = " "
             else:
-                body += "\n\n"
-        placed.append((line, len(body), len(body) + len(line.content)))
-        body += line.content
-    return body
+                joint = "\n\n"
+            parts.append(joint)
+            length += len(joint)
+        placed.append((line, length, length + len(line.content)))
+        parts.append(line.content)
+        length += len(line.content)
+    return length
 
 
 def _page_segments(placed):

@@ -16,12 +16,15 @@ from collections.abc import Iterator
 
 import srt
 import webvtt
+from django.conf import settings
 from webvtt.errors import MalformedFileError
 
 from newsroom.desk.importing.reading import UnreadableSource
 from newsroom.desk.importing.transcripts import format_timestamp
 
-_SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+# Possessive, with the spaces before the first line end kept apart from the blank lines
+# after it: `\s*\n\s*` tried every split of "1" and 100,000 blank lines (issue #25).
+_SRT_START = re.compile(r"^\s*+\d++[^\S\n]*+\n\s*+\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*+-->")
 _VTT_TIMING = re.compile(
     r"^\s*(?:\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}\.\d{3}(?:\s|$)"
 )
@@ -72,17 +75,26 @@ def caption_transcript(text: str) -> str:
 
 
 def _cues(text, kind) -> Iterator[tuple[float, list[str]]]:
-    """(start in seconds, the cue's lines as plain text) for each cue of the file."""
+    """(start in seconds, the cue's lines as plain text) for each cue of the file, or
+    UnreadableSource past NEWSROOM_CAPTION_MAX_CUES cues (issue #25)."""
+    limit = settings.NEWSROOM_CAPTION_MAX_CUES
+    for number, cue in enumerate(_all_cues(text, kind), start=1):
+        if number > limit:
+            raise UnreadableSource(f"too many captions: over the limit of {limit:,} cues")
+        yield cue
+
+
+def _all_cues(text, kind):
     if kind == "srt":
         try:
-            subtitles = list(srt.parse(text.lstrip("\ufeff")))
+            # srt.parse is lazy: a file past the cap is refused without reading it all.
+            for subtitle in srt.parse(text.lstrip("\ufeff")):
+                yield subtitle.start.total_seconds(), _plain_lines(subtitle.content)
         except srt.SRTParseError as error:
             line = text.count("\n", 0, error.expected_start) + 1
             raise UnreadableSource(
                 f"not a valid SRT caption file: unreadable from line {line}"
             ) from error
-        for subtitle in subtitles:
-            yield subtitle.start.total_seconds(), _plain_lines(subtitle.content)
         return
     # webvtt-py passes over a cue whose timing it cannot read; a file is read whole or not.
     for number, line in enumerate(text.split("\n"), start=1):

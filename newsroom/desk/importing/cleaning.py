@@ -8,6 +8,7 @@ with its line number and the reason, so an editor can check the importer and res
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -52,9 +53,13 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _LIST_ITEM = re.compile(r"^(?:[-*•–]\s+|\d+[.)]\s+)")
 _READING_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes)\.?\s+read$", re.I)
 _SKIP_LINK = re.compile(r"^skip to\b", re.I)
+# Every pattern here is matched against lines of any length (a pasted page can be one line),
+# so none may rescan its input: no two overlapping quantifiers side by side (`\s*(…)?\s*`),
+# no unbounded `.*` tried from every word. Possessive (`*+`) and atomic (`(?>…)`) forms keep
+# each match linear in the line (issue #25).
 _CAPTION_LABEL = re.compile(
     r"^(?:photo|photos|image|picture|photograph|illustration|credit|credits|"
-    r"photo credit|image credit|source of photo)\s*(?:\([^)]*\))?\s*:",
+    r"photo credit|image credit|source of photo)\s*+(?:\([^)]*+\)\s*+)?:",
     re.I,
 )
 _CREDIT_TAIL = re.compile(
@@ -64,7 +69,8 @@ _CREDIT_TAIL = re.compile(
 )
 _COMMENT_WIDGET = re.compile(
     r"\b(?:trackbacks?|pingbacks?)\b|"
-    r"\bcomments?\b.*\b(?:closed|disabled|policy)\b|"
+    # From the first "comment" only (atomic), not from each: "comment comment …" is linear.
+    r"^(?>.*?\bcomments?\b).*\b(?:closed|disabled|policy)\b|"
     r"^(?:be the first to comment|add (?:a|your) comment|leave a (?:comment|reply)|"
     r"post a comment|view comments|show comments|load comments|\d+\s+comments?)\b",
     re.I,
@@ -407,17 +413,19 @@ def _mark_unrelated_headlines(lines, reasons):
     """A headline-shaped line inside the story that shares no subject with it is another
     story's headline (a "read also" link whose label lost its link)."""
     kept = _kept(lines, reasons)
+    words_of = {line.number: _content_words(line.content) for line in kept}
+    # How many lines hold each word, counted once: a word is in the rest of the story when
+    # another line holds it too. (Uniting the other lines' words per headline was quadratic
+    # in a text of many headline-shaped lines.)
+    lines_with = Counter(word for words in words_of.values() for word in words)
     for line in kept:
         if not _is_headline(line.content) or _SENTENCE_END.search(line.content):
             continue
-        words = _content_words(line.content)
+        words = words_of[line.number]
         if len(words) < 3:
             continue
-        rest = set()
-        for other in kept:
-            if other.number != line.number:
-                rest |= _content_words(other.content)
-        if len(words & rest) / len(words) <= 0.15:
+        shared = sum(1 for word in words if lines_with[word] > 1)
+        if shared / len(words) <= 0.15:
             reasons[line.number] = UNRELATED_HEADLINE
 
 

@@ -7,42 +7,35 @@ widest runs on into the next, a shorter one ends its paragraph. A Word file's pa
 and tables are read in order (python-docx), a table row as "| a | b |".
 
 A document with nothing to read fails with the reason: an encrypted PDF, a PDF with no text
-layer (a scan), a damaged file.
+layer (a scan), a damaged file. So does one past a budget (issue #25): a Word file is
+checked for a zip bomb before it is opened (archives.py), and both kinds are read in a child
+process (document_process.py) limited to NEWSROOM_PARSE_SECONDS and NEWSROOM_PARSE_MEMORY_MB,
+killed at the deadline, reading at most NEWSROOM_DOCUMENT_MAX_PAGES pages and
+NEWSROOM_DOCUMENT_MAX_CHARS characters.
 """
 
-import io
-import logging
+import json
 import re
+import signal
+import subprocess
+import sys
 
-import docx
-from docx.document import Document
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from django.conf import settings
 
+from newsroom.desk.importing import document_process
+from newsroom.desk.importing.archives import check_archive
 from newsroom.desk.importing.cleaning import PAGE_BREAK, PAGE_NUMBER_LINE
 from newsroom.desk.importing.reading import SourceText, UnreadableSource
 
 # A printed line at least this share of the page's widest runs on into the next one.
 _FULL_LINE = 0.75
 _LIST_ITEM = re.compile(r"^(?:[-*•–]\s+|\d+[.)]\s+)")
-
-# pypdf logs what it repairs in a damaged file; the importer's outcome line says enough.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+_BROKEN_WORD = re.compile(r"[^\W\d_]-$")
 
 
 def read_pdf(raw: bytes) -> SourceText:
     """A PDF's text, each page opened by PAGE_BREAK, or UnreadableSource saying why not."""
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise UnreadableSource("encrypted PDF: it needs a password to open")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableSource:
-        raise
-    except Exception as error:  # pypdf raises many kinds on a damaged file
-        raise UnreadableSource(f"damaged or incomplete PDF: {_first_line(error)}") from error
+    pages = read_in_child("pdf", raw)
     if not pages:
         raise UnreadableSource("PDF with no pages")
     if not any(page.strip() for page in pages):
@@ -53,24 +46,47 @@ def read_pdf(raw: bytes) -> SourceText:
 
 def read_docx(raw: bytes) -> SourceText:
     """A Word file's paragraphs and tables, in order, or UnreadableSource saying why not."""
-    try:
-        document = docx.Document(io.BytesIO(raw))
-        blocks = [block for block in _blocks(document) if block]
-    except Exception as error:  # python-docx raises many kinds on a damaged file
-        raise UnreadableSource(
-            f"damaged Word file, or not a .docx one: {_first_line(error)}"
-        ) from error
+    check_archive(raw, "Word file", ".docx")
+    blocks = [block for block in read_in_child("docx", raw) if block]
     if not blocks:
         raise UnreadableSource("Word file with no text in it")
     return SourceText(text="\n\n".join(blocks), encoding="utf-8", form="Word document")
 
 
-def _opens_without_password(reader):
-    """Many PDFs are encrypted only against printing or copying, with an empty password."""
+def read_in_child(kind: str, raw: bytes) -> list[str]:
+    """The text parts of a document of `kind` ("pdf", "docx"), read by document_process.py
+    in a child process under the settings' limits; UnreadableSource saying why not."""
+    seconds, memory_mb = settings.NEWSROOM_PARSE_SECONDS, settings.NEWSROOM_PARSE_MEMORY_MB
+    command = [
+        sys.executable,
+        "-I",  # isolated: no user site, no environment variables steering Python
+        document_process.__file__,
+        kind,
+        str(seconds),
+        str(memory_mb),
+        str(settings.NEWSROOM_DOCUMENT_MAX_PAGES),
+        str(settings.NEWSROOM_DOCUMENT_MAX_CHARS),
+    ]
     try:
-        return bool(reader.decrypt(""))
-    except (DependencyError, FileNotDecryptedError, PyPdfError):
-        return False
+        # run() kills the child when the wall-clock deadline passes (CPU time is capped
+        # in the child too, but a child may also wait without using the CPU).
+        done = subprocess.run(command, input=raw, capture_output=True, timeout=seconds)
+    except subprocess.TimeoutExpired as error:
+        raise UnreadableSource(_took_too_long(seconds)) from error
+    if done.returncode == document_process.OUT_OF_MEMORY or b"MemoryError" in done.stderr:
+        raise UnreadableSource(f"needs more than {memory_mb} MB of memory to read")
+    if done.returncode == -signal.SIGXCPU:
+        raise UnreadableSource(_took_too_long(seconds))
+    if done.returncode != 0:
+        raise UnreadableSource(f"the document reader stopped (exit status {done.returncode})")
+    answer = json.loads(done.stdout)
+    if "refused" in answer:
+        raise UnreadableSource(answer["refused"])
+    return answer["parts"]
+
+
+def _took_too_long(seconds):
+    return f"took longer than {seconds} s to read (a damaged or hostile file?)"
 
 
 def _unwrap(page_text):
@@ -78,46 +94,33 @@ def _unwrap(page_text):
     item and a page number (a footer) always start a line of their own."""
     lines = [" ".join(line.split()) for line in page_text.split("\n")]
     widest = max((len(line) for line in lines), default=0)
-    paragraphs, current = [], ""
+    # A paragraph is a list of its printed lines, joined once when it ends: joining line by
+    # line copied the paragraph for every line, quadratic on a page of run-on lines.
+    paragraphs, current = [], []
     for line in lines:
         if not line:
             paragraphs.append(current)
-            current = ""
+            current = []
         elif current and not _LIST_ITEM.match(line) and not PAGE_NUMBER_LINE.match(line):
-            current = _run_on(current, line)
+            _run_on(current, line)
         else:
             paragraphs.append(current)
-            current = line
+            current = [line]
         if line and len(line) < _FULL_LINE * widest:
             paragraphs.append(current)
-            current = ""
+            current = []
     paragraphs.append(current)
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return "\n\n".join("".join(paragraph) for paragraph in paragraphs if paragraph)
 
 
-def _run_on(text, line):
-    """`text` continued by the next printed line, a word broken by a hyphen made whole."""
-    if re.search(r"[^\W\d_]-$", text) and line[:1].islower():
-        return text[:-1] + line
-    return f"{text} {line}"
-
-
-def _blocks(document: Document):
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            yield " ".join(block.text.split())
-        elif isinstance(block, Table):
-            yield _table(block)
-
-
-def _table(table):
-    rows = []
-    for row in table.rows:
-        cells = [" ".join(cell.text.split()).replace("|", "/") for cell in row.cells]
-        rows.append("| " + " | ".join(cells) + " |")
-        if len(rows) == 1:
-            rows.append("|" + "---|" * len(cells))
-    return "\n".join(rows)
+def _run_on(paragraph, line):
+    """Continue `paragraph` (its printed lines so far) with the next one, a word broken by a
+    hyphen made whole."""
+    if _BROKEN_WORD.search(paragraph[-1][-2:]) and line[:1].islower():
+        paragraph[-1] = paragraph[-1][:-1]
+        paragraph.append(line)
+    else:
+        paragraph.append(" " + line)
 
 
 def _pages(count):

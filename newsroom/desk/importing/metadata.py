@@ -7,6 +7,7 @@ blank for an editor, because a wrong date or outlet misleads readers more than n
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 import py3langid
 from dateparser.date import DateDataParser
@@ -41,6 +42,10 @@ DATE_PATTERNS = [
         rf"\b(?:available|reported|current|correct) (?:up to|as of) (?P<date>{_DATE})", re.I
     ),
 ]
+# A page states its date near its top; each candidate that dateparser turns down costs
+# about 10 ms, so a text of thousands of "Published 31 Feb 2025" lines is read for only the
+# first few of each kind.
+DATE_CANDIDATES = 5
 _PARSER = DateDataParser(
     languages=["en"],
     settings={"REQUIRE_PARTS": ["year"], "PREFER_DAY_OF_MONTH": "first"},
@@ -70,7 +75,7 @@ def infer_outlet(text: str) -> str:
 def infer_date(text: str) -> PublicationDate | None:
     """The page's own publication date where it states one, with its precision."""
     for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
+        for match in islice(pattern.finditer(text), DATE_CANDIDATES):
             parsed = parse_date(match.group("date"))
             if parsed:
                 return parsed

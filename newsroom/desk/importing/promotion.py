@@ -10,8 +10,12 @@ share of exports" and "those who subscribe to this view" are speech.
 import re
 
 # How a presenter leads into a call: "and", "so", "don't forget to", "make sure you"...
+# Every repeat below is bounded or possessive, and no two overlapping quantifiers touch:
+# a line of "and and and …" or of spaces is searched in time linear in its length, not
+# rescanned from every word (issue #25). A longer run of joining words is trimmed off
+# the speech before a call anyway (_without_joint).
 _LEAD = (
-    r"(?:(?:and|so|also|now|then|but|oh|guys|everyone|folks|friends)[,!]?\s+)*"
+    r"(?:(?:and|so|also|now|then|but|oh|guys|everyone|folks|friends)[,!]?\s++){0,4}+"
     r"(?:(?:please\s+)?(?:do(?:n'?t| not) forget to|(?:be|make) sure (?:to|you)|remember to|"
     r"you (?:can|should|might want to)|why not|go ahead and|feel free to|consider)\s+|"
     r"please\s+(?=(?:do\s+)?(?:like|subscribe|hit|smash|click|tap|follow|share|comment|"
@@ -20,7 +24,7 @@ _LEAD = (
 _VERB = r"(?:like|share|comment|subscribe)"
 # Calls that are a channel's wherever they stand in a sentence.
 _CALLS = [
-    rf"{_VERB}(?:\s*,\s*{_VERB})*\s*,?\s+(?:and|&|or)\s+{_VERB}\b",
+    rf"{_VERB}(?:\s*+,\s*+{_VERB}){{0,12}}+(?:\s*+,)?\s++(?:and|&|or)\s++{_VERB}\b",
     # After "don't forget to" any of a channel's verbs is a call, even cut off by the cue.
     r"(?:do(?:n'?t| not) forget to|(?:be|make) sure (?:to|you)|remember to)\s+"
     r"(?:like|share|subscribe|comment|follow|hit|smash|click|tap|ring|turn on|check out|"
@@ -50,8 +54,17 @@ _CALL = re.compile(rf"{_LEAD}(?:{'|'.join(_CALLS)})", re.I)
 _OPENING_CALL = re.compile(
     rf"(?:^|(?<=[,;:–—-])\s*|\b(?:and|so|but)\s+){_LEAD}(?:{'|'.join(_OPENING_CALLS)})", re.I
 )
+# Every call above holds one of these: a sentence with none of them is passed over without
+# running the two long patterns over it, which cost ~50 µs a caption line (30,000 cues took
+# seconds). A call added above must add its word here (test_import_cleaning checks).
+_CALL_WORDS = (
+    "like", "share", "comment", "subscribe", "forget", "sure", "remember", "notification",
+    "bell", "thumbs", "follow", "link", "video", "episode", "report", "watch", "channel",
+    "patreon", "download", "never miss", "sign up",
+)  # fmt: skip
 _SENTENCE = re.compile(r"\S[^.!?…]*(?:[.!?…]+[\"”’)]*|$)")
-_JOINT = re.compile(r"(?:[\s,;:–—-]|\b(?:and|so|but|now|then)\b)+$", re.I)
+_JOINT_MARKS = ",;:–—-"
+_JOINT_WORDS = ("and", "so", "but", "now", "then")
 
 
 def split_channel_calls(text: str) -> tuple[str, str]:
@@ -64,7 +77,7 @@ def split_channel_calls(text: str) -> tuple[str, str]:
         if start is None:
             kept.append(sentence)
             continue
-        before = _JOINT.sub("", sentence[:start]).strip()
+        before = _without_joint(sentence[:start]).strip()
         if before:
             kept.append(before)
         calls.append(sentence[start:].strip())
@@ -74,9 +87,40 @@ def split_channel_calls(text: str) -> tuple[str, str]:
 
 
 def _call_start(sentence):
+    lowered = sentence.lower()
+    if not any(word in lowered for word in _CALL_WORDS):
+        return None
     starts = [
         found.start() + len(found.group()) - len(found.group().lstrip())
         for found in (_CALL.search(sentence), _OPENING_CALL.search(sentence))
         if found
     ]
     return min(starts, default=None)
+
+
+def _without_joint(text):
+    """`text` without what joined it to the call after it: trailing spaces, commas, dashes
+    and joining words ("and so, now"). Walked back from the end once, as a regex anchored at
+    the end would rescan a long run of them from each of its words."""
+    end = len(text)
+    while end:
+        if text[end - 1].isspace() or text[end - 1] in _JOINT_MARKS:
+            end -= 1
+            continue
+        word = next((word for word in _JOINT_WORDS if _joint_word_ends(text, end, word)), "")
+        if not word:
+            break
+        end -= len(word)
+    return text[:end]
+
+
+def _joint_word_ends(text, end, word):
+    """Whether `word` is a whole word of `text` ending at `end` (case aside)."""
+    start = end - len(word)
+    if start < 0 or text[start:end].lower() != word:
+        return False
+    return not _is_word_char(text, start - 1) and not _is_word_char(text, end)
+
+
+def _is_word_char(text, index):
+    return 0 <= index < len(text) and (text[index].isalnum() or text[index] == "_")
