@@ -107,20 +107,28 @@ def test_a_body_of_unknown_length_where_bodies_are_taken_is_refused_unread(db):
 
 
 def vcl_budgets():
-    """The body limits of the VCL's refuse_bodies, by the paths they apply to."""
+    """The body limits of the VCL's refuse_bodies by the paths they apply to: the announced
+    length it refuses past, and what std.cache_req_body buffers at most."""
     text = VCL.read_text()
     routine = text[text.index("sub refuse_bodies") :]
     routine = routine[: routine.index("\n}\n")]
-    pairs = re.findall(r'req\.url ~ "([^"]+)".*?std\.cache_req_body\((\d+)(KB|MB)\)', routine, re.S)
+    branches = re.findall(
+        r'req\.url ~ "([^"]+)".*?Content-Length, 0\) > (\d+)\).*?cache_req_body\((\d+)(KB|MB)\)',
+        routine,
+        re.S,
+    )
     units = {"KB": 1024, "MB": MIB}
-    return {pattern: int(number) * units[unit] for pattern, number, unit in pairs}
+    return {
+        pattern: (int(announced), int(number) * units[unit])
+        for pattern, announced, number, unit in branches
+    }
 
 
 def test_varnish_holds_the_same_budgets():
     budgets = vcl_budgets()
     assert len(budgets) == 2
     for prefix, budget in body_budgets():
-        matching = [limit for pattern, limit in budgets.items() if re.match(pattern, prefix)]
-        assert matching == [budget], prefix
+        matching = [limits for pattern, limits in budgets.items() if re.match(pattern, prefix)]
+        assert matching == [(budget, budget)], prefix
     # Every other path: no body at all.
     assert 'return (synth(413, "This address takes no request body"));' in VCL.read_text()
