@@ -5,10 +5,10 @@ so a body there (a POST to /search/, a GET carrying one) is refused unread, what
 size. Only the admin and the small forms under /_util/ (the login, page passwords) and
 Wagtail's document-password form take one, each up to its budget (`body_budgets`). There, a
 body of unknown length (chunked) is refused with 411, as Django reads only what
-Content-Length announces; elsewhere with 413, as any body is. Varnish enforces the same budgets at the edge
-(deploy/varnish/default.vcl, held to them by tests/security/test_request_bodies.py), and
-buffers a body whole before gunicorn sees it, so a slow upload holds a Varnish thread, not
-one of gunicorn's few workers.
+Content-Length announces; elsewhere with 413, as any body is. Varnish enforces the same
+budgets at the edge (deploy/varnish/default.vcl, held to them by
+tests/security/test_request_bodies.py), and buffers a body whole before gunicorn sees it,
+so a slow upload holds a Varnish thread, not one of gunicorn's few workers.
 """
 
 from collections.abc import Callable
