@@ -123,10 +123,12 @@ GUESSES_EACH = 5
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="two connections writing at once need PostgreSQL",
+)
 @pytest.mark.django_db(transaction=True)
 def test_guesses_at_the_same_moment_are_each_counted():
-    if connection.vendor != "postgresql":
-        pytest.skip("two connections writing at once need PostgreSQL")
     cooloff = settings.AXES_COOLOFF_TIME
     start = threading.Barrier(GUESSERS)
     counts, errors = [], []

@@ -21,6 +21,11 @@ from tests.factories import explainer_page
 
 pytestmark = [
     pytest.mark.postgres,
+    # Skipped before the database is set up: gunicorn needs one another process can open.
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="gunicorn needs a database another process can open (PostgreSQL)",
+    ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 MIB = 1024 * 1024
