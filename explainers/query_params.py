@@ -68,3 +68,52 @@ def check_pages_params(params: Mapping[str, str]) -> None:
     operator = params.get("search_operator")
     if operator is not None and operator not in SEARCH_OPERATORS:
         raise BadRequestError("search_operator must be 'and' or 'or'")
+
+
+def whole_number(value: str) -> str | None:
+    """`value` written the one way int() reads it ("07", " 7" and "7" are "7"); else None."""
+    try:
+        return str(int(value))
+    except ValueError:
+        return None
+
+
+def listing_page(value: str) -> str:
+    """A listing's `page`, as Django's Paginator.get_page reads it: not a whole number is the
+    first page, as is 1 ("" for both)."""
+    number = whole_number(value)
+    return "" if number in (None, "1") else number
+
+
+def sitemap_page(value: str) -> str:
+    """The sitemap's `p`, as Django's sitemap view reads it: 1 is the first page, a value
+    that is not a whole number a 404 (kept as it came: a 404 is never cached)."""
+    number = whole_number(value)
+    if number is None:
+        return value
+    return "" if number == "1" else number
+
+
+# Every query parameter a cached reader's page reads, and the one way each value is written.
+# The page cache keys on these alone (explainers/page_cache/store.py), and Varnish drops
+# every other parameter from reader paths before it looks for a copy
+# (deploy/varnish/default.vcl, held to this list by tests/security/test_query_flood.py), so
+# `?utm_x=<anything>` is the same page. A view declares which of them it reads
+# (explainers.page_cache.query); an answer to a query holding a parameter its view did not
+# read is kept by no cache. The read API keys its own answers (explainers.api_cache).
+READER_PARAMS = {
+    "page": listing_page,
+    "p": sitemap_page,
+    "q": clean_search,
+}
+
+
+def reader_query(params: Mapping[str, str]) -> dict[str, str]:
+    """The reader parameters of a query, each in its canonical form; those whose canonical
+    form is empty (the default) left out."""
+    canonical = {}
+    for name, canonical_form in READER_PARAMS.items():
+        value = params.get(name)
+        if value is not None and (value := canonical_form(value)):
+            canonical[name] = value
+    return canonical

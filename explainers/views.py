@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from explainers.models import Correction, ExplainerPage
+from explainers.page_cache.query import listing_page, reading
 from explainers.query_params import clean_search
 
 RESULTS_PER_PAGE = 20
@@ -14,6 +15,7 @@ CORRECTIONS_PER_PAGE = 20
 
 
 @require_GET
+@reading("q")
 def search(request):
     """Published explainers matching the query, through Wagtail search (PostgreSQL full-text
     in production, the database backend everywhere). The query is searched as its words
@@ -22,7 +24,7 @@ def search(request):
     results = None
     if query:
         found = ExplainerPage.objects.live().public().search(query)
-        results = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = listing_page(request, Paginator(found, RESULTS_PER_PAGE))
     return TemplateResponse(
         request, "explainers/search.html", {"search_query": query, "results": results}
     )
@@ -32,7 +34,7 @@ def search(request):
 def corrections(request):
     """Every correction on live, public explainers, newest first, each with its explainer."""
     found = Correction.objects.public().select_related("page").defer("page__body")
-    listing = Paginator(found, CORRECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    listing = listing_page(request, Paginator(found, CORRECTIONS_PER_PAGE))
     return TemplateResponse(request, "explainers/corrections.html", {"corrections": listing})
 
 

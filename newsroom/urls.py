@@ -9,6 +9,7 @@ from explainers import views as explainer_views
 from explainers.feeds import CorrectionsFeed, ExplainersAtomFeed, ExplainersFeed
 from explainers.page_cache import keys
 from explainers.page_cache.keys import with_keys
+from explainers.page_cache.query import reading
 from newsroom.api import urlpatterns as api_urlpatterns
 from newsroom.lockout import authenticate_with_password
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include(api_urlpatterns)),
-    path("sitemap.xml", with_keys(keys.SITEMAP)(sitemap), name="sitemap"),
+    path("sitemap.xml", with_keys(keys.SITEMAP)(reading("p")(sitemap)), name="sitemap"),
     path("robots.txt", with_keys(keys.ROBOTS)(explainer_views.robots_txt), name="robots_txt"),
     path("search/", explainer_views.search, name="search"),
     path("feeds/explainers.rss", with_keys(keys.FEEDS)(ExplainersFeed()), name="explainers_rss"),

@@ -81,8 +81,10 @@ class ExplainerIndexPage(RoutablePageMixin, Page):
         )
 
     def listing_context(self, request, explainers, **extra):
-        paginator = Paginator(explainers, self.per_page)
-        listing = paginator.get_page(request.GET.get("page"))
+        # Imported here: explainers.query_params needs Wagtail's API, which needs the models.
+        from explainers.page_cache.query import listing_page
+
+        listing = listing_page(request, Paginator(explainers, self.per_page))
         # A page leaving the listing (a tag removed) purges it through its own key.
         add_keys(request, [page_key(explainer.pk) for explainer in listing])
         context = self.get_context(request)

@@ -5,9 +5,10 @@ the origin store (unless PAGE_CACHE_SECONDS is 0) when it holds a response no pu
 touched since (store.py), without reaching the session, the database or a view, so without
 a transaction. Otherwise the view answers; its response is kept, and marked public for
 shared caches, only if the view labelled it with surrogate keys (keys.py), it is a 200, it
-sets no cookie, it varies on nothing but Cookie and Accept-Encoding, and nobody refused it
-(a private page). Shared responses get a strong ETag and a Last-Modified, and conditional
-requests a 304.
+sets no cookie, it varies on nothing but Cookie and Accept-Encoding, nobody refused it
+(a private page), and its view read every reader parameter of the query (query.py): the
+store keys on those alone, so a made-up query string is the same page. Shared responses
+get a strong ETag and a Last-Modified, and conditional requests a 304.
 
 Admin pages, previews and every answer to a logged-in user are `private, no-store`.
 """
@@ -30,6 +31,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from explainers.page_cache import store
 from explainers.page_cache.keys import HEADER, kept_at_origin, request_keys
+from explainers.page_cache.query import unread
 
 SHAREABLE_METHODS = ("GET", "HEAD")
 SHAREABLE_VARY = {"cookie", "accept-encoding"}
@@ -131,6 +133,9 @@ class ReaderPageCacheMiddleware:
         began_at = time.time()
         response = self.get_response(request)
         keys = request_keys(request)
+        # The API keys its own answers on what it reads (explainers.api_cache).
+        if kept_at_origin(request) and unread(request):
+            keys = set()
         if not keys or not shareable(response):
             response.headers.pop(HEADER, None)
             return keep_private(request, response)

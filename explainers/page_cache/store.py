@@ -24,6 +24,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import urlencode
+
+from explainers.query_params import reader_query
 
 PAGE_CACHE = "pages"
 EPOCH = "page-cache:epoch"
@@ -38,9 +41,10 @@ def purged_key(key: str) -> str:
 
 
 def entry_key(request: HttpRequest) -> str:
-    """One entry per scheme, host, path and query string (parameters in a fixed order);
-    HEAD shares GET's."""
-    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    """One entry per scheme, host, path and reader parameters, in canonical form
+    (explainers.query_params.reader_query): every other parameter is ignored, so no made-up
+    query string adds an entry. HEAD shares GET's."""
+    query = urlencode(sorted(reader_query(request.GET).items()))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "page-cache:entry:" + hashlib.sha256(address.encode()).hexdigest()
 

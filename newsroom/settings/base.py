@@ -18,6 +18,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 INSTALLED_APPS = [
     "newsroom.desk",
+    "newsroom.throttling",
     "explainers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body a path does not take is refused before anything reads it, and a forged
+    # X-Forwarded-For is dropped before anything believes it.
+    "newsroom.request_bodies.RequestBodyBudgetMiddleware",
+    "newsroom.client_address.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session, so a reader's page from the page cache costs no session, no query.
@@ -75,6 +80,19 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "newsroom.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Whose guesses they are (newsroom/client_address.py): the address in X-Forwarded-For when the
+# request comes from one of NEWSROOM_TRUSTED_PROXIES (addresses or networks: Varnish, which
+# sets that header to the address that connected to it), else the connecting address. From
+# anyone else the header is dropped. The default trusts this machine, where deploy/ runs
+# Varnish beside gunicorn.
+NEWSROOM_TRUSTED_PROXIES = env.list("NEWSROOM_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The trusted proxy sets X-Forwarded-For to one address, listing no proxy; a header that
+# lists more was not written by it alone, and the connecting address is used instead.
+AXES_IPWARE_PROXY_COUNT = 0
+# A reader sent to log in (`/_util/login/`, a page password) whose `next` is refused (another
+# site) lands on the home page, not on Django's default /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "/"
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -248,6 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "explainers.publish_scheduled", "schedule": 60.0},
     "sweep-stale-related-stories": {"task": "explainers.sweep_stale_related", "schedule": 60.0},
     "fail-abandoned-imports": {"task": "newsroom.fail_abandoned_imports", "schedule": 60.0},
+    "forget-expired-guesses": {"task": "newsroom.forget_expired_guesses", "schedule": 3600.0},
     "audit-evidence-nightly": {
         "task": "newsroom.audit_evidence",
         "schedule": crontab(hour=3, minute=15),
@@ -304,6 +323,19 @@ NEWSROOM_IMPORT_MAX_URLS = env.int("NEWSROOM_IMPORT_MAX_URLS", default=100)
 # not requeued when its worker is lost): a page that killed a worker is not fetched twice.
 NEWSROOM_IMPORT_TASK_SOFT_SECONDS = env.int("NEWSROOM_IMPORT_TASK_SOFT_SECONDS", default=600)
 NEWSROOM_IMPORT_TASK_HARD_SECONDS = env.int("NEWSROOM_IMPORT_TASK_HARD_SECONDS", default=660)
+# Request bodies (newsroom/request_bodies.py, and Varnish in deploy/): readers' paths take
+# none; the admin takes up to the import's allowance (NEWSROOM_IMPORT_MAX_FILES files of
+# NEWSROOM_IMPORT_MAX_BYTES, and 1 MiB for the rest of the form: 101 MiB by default); the
+# login and password forms under /_util/ up to NEWSROOM_FORM_MAX_BODY_BYTES. Past it, 413,
+# before the body is read. Within it, Django keeps at most DATA_UPLOAD_MAX_MEMORY_SIZE of
+# form fields in memory, files past FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, and
+# a form may hold DATA_UPLOAD_MAX_NUMBER_FIELDS fields and DATA_UPLOAD_MAX_NUMBER_FILES files
+# (twice what the import takes, so one file too many still gets the import's own message).
+NEWSROOM_FORM_MAX_BODY_BYTES = env.int("NEWSROOM_FORM_MAX_BODY_BYTES", default=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * NEWSROOM_IMPORT_MAX_FILES
 NEWSROOM_IMPORT_UPLOAD_DIR = Path(
     env("NEWSROOM_IMPORT_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "newsroom-imports"))
 )
