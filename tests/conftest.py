@@ -23,6 +23,7 @@ ENGINE_MODULES = frozenset(
         "tests/newsroom/test_write_transactions.py",
         "tests/security/test_public_fuzz.py",
         "tests/security/test_public_query_params.py",
+        "tests/security/test_query_flood.py",
     ]
 )
 # What needs a database another process can open, or the production engine itself:
