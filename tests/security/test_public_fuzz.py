@@ -1,7 +1,9 @@
 """Fuzzing the public surface: Hypothesis draws hostile query strings (Unicode, NUL bytes,
 huge and negative numbers, repeated keys, very long values, the shapes that once made the
 importer's cleaning quadratic, the parameters each endpoint reads and others) for every
-reader URL and API endpoint, and tag slugs in any script. No answer may be a server error,
+reader URL and API endpoint, tag slugs in any script, made-up parameters (never a new copy
+in the page cache) and request bodies of any method (refused unread with 413), and hostile
+content codings and charsets for the fetcher. No answer may be a server error,
 and each must come within a time bound: a guard against a request tying up a worker, not a
 benchmark (issue #14, item 7; issue #25). It runs on SQLite and, with DATABASE_URL set, on
 PostgreSQL."""
@@ -16,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainers.models import Correction
+from explainers.query_params import READER_PARAMS
 from tests.factories import ClaimFactory, explainer_index, explainer_page
+from tests.security.test_query_flood import entries as page_cache_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +162,74 @@ def test_no_query_string_breaks_a_public_url(client, public_site, name):
         assert_answers_promptly(client, f"{url}?{query_string}")
 
     answers()
+
+
+# The reader URLs the page cache keeps (the API keeps its own canonical keys; a search's
+# answers are never kept).
+CACHED = [name for name in SURFACE if "api" not in name and name != "search"]
+# Parameter names no reader page reads: they cannot be part of any cache key.
+UNREAD_NAMES = st.one_of(
+    st.sampled_from([name for name in PARAMETER_NAMES if name not in READER_PARAMS]),
+    st.text(min_size=1, max_size=12).filter(lambda name: name not in READER_PARAMS),
+)
+
+
+@pytest.mark.parametrize("name", CACHED)
+def test_no_made_up_parameter_adds_a_copy_to_the_page_cache(client, public_site, name):
+    """Query strings of parameters no reader page reads, any values: each is answered from
+    the one copy kept for the bare URL (issue #25, item 8)."""
+    url = public_site[name]
+    client.get(url)
+    kept = page_cache_entries()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.lists(st.tuples(UNREAD_NAMES, values), min_size=1, max_size=6).map(urlencode))
+    def answers_from_the_copy(query_string):
+        response = client.get(f"{url}?{query_string}")
+        assert response.status_code == 200, (query_string, response.status_code)
+        assert response["X-Page-Cache"] == "hit", query_string
+        assert page_cache_entries() == kept
+
+    answers_from_the_copy()
+
+
+BODY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json",
+    "text/plain",
+    "application/octet-stream",
+]
+
+
+@pytest.mark.parametrize("name", SURFACE)
+def test_no_request_body_reaches_a_reader_url(client, public_site, name):
+    """Any method carrying any body to a reader URL or API endpoint is refused with 413,
+    unread, within the time bound (issue #25, item 10)."""
+    url = public_site[name]
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        method=st.sampled_from(BODY_METHODS),
+        body=st.one_of(st.binary(min_size=1, max_size=2000), st.sampled_from(ADVERSARIAL)),
+        content_type=st.sampled_from(CONTENT_TYPES),
+    )
+    def refused(method, body, content_type):
+        started = time.monotonic()
+        response = client.generic(method, url, body, content_type=content_type)
+        assert time.monotonic() - started < TIME_BOUND
+        assert response.status_code == 413, (method, response.status_code)
+
+    refused()
 
 
 def test_no_tag_slug_breaks_the_tag_route(client, public_site):
