@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+from celery import shared_task
 from celery.signals import task_prerun
 from celery.utils.log import get_task_logger
 from django.db import connection
@@ -36,6 +37,18 @@ def pause_regeneration(sender=None, args=None, **kwargs):
     if pause and sender.name == "explainers.regenerate_related":
         logger.info("regenerate_related pausing %ss before %s", pause, args)
         time.sleep(pause)
+
+
+@shared_task(name="tests.allocate")
+def allocate(megabytes):
+    """Ask for `megabytes` of memory in the worker child, and log whether it was given."""
+    try:
+        block = bytearray(megabytes * 1024 * 1024)
+    except MemoryError:
+        logger.info("allocation of %s MB refused: MemoryError", megabytes)
+        return
+    logger.info("allocation of %s MB given", megabytes)
+    del block
 
 
 def broker_url():

@@ -1,6 +1,9 @@
 """The desk's own receivers: thin, each hands its change to the write path that owns it."""
 
-from celery.signals import task_failure
+import resource
+
+from celery.signals import task_failure, worker_process_init
+from django.conf import settings
 from django.dispatch import receiver
 
 from newsroom.desk.actions import claims as claim_actions
@@ -26,3 +29,13 @@ def fail_stopped_import(sender=None, args=None, kwargs=None, exception=None, **e
     run_id = args[0] if args else (kwargs or {}).get("run_id")
     if run_id is not None:
         stop_run(run_id, stop_reason(exception))
+
+
+@worker_process_init.connect
+def cap_worker_child_memory(**kwargs):
+    """Each prefork worker child gets its address space capped at NEWSROOM_WORKER_MEMORY_MB:
+    past it, an allocation raises MemoryError in the task that asked for it."""
+    megabytes = settings.NEWSROOM_WORKER_MEMORY_MB
+    if megabytes:
+        ceiling = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))

@@ -255,10 +255,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker child whose resident memory is over this many KiB after a task is replaced by a
-# fresh one, so one hostile page's leftovers never weigh on the next import. A task that
-# grows past what the machine has is killed by the kernel instead: an import run then fails
-# with the reason (newsroom.desk.importing.stops), never delivered again.
+# fresh one, so one hostile page's leftovers never weigh on the next import.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
+# The ceiling within a task: each worker child's address space is capped at this many MB
+# (newsroom.desk.signal_handlers), so a task that would grow past it gets a MemoryError (an
+# import run fails "out of memory", never delivered again) instead of the kernel choosing
+# which process on the machine to kill. Django, Wagtail and the fetch threads take about
+# 1 GB of address space; 0 sets no ceiling.
+NEWSROOM_WORKER_MEMORY_MB = env.int("NEWSROOM_WORKER_MEMORY_MB", default=2048)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

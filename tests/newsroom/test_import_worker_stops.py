@@ -16,7 +16,7 @@ from newsroom.desk.importing.runs import start_import
 from newsroom.desk.importing.stops import STARTED_BEFORE, STOPPED
 from newsroom.desk.models import ImportRun
 from newsroom.desk.tasks import import_sources
-from tests.celery_worker import CeleryWorker, broker_url, sending_to
+from tests.celery_worker import CeleryWorker, allocate, broker_url, sending_to
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -99,10 +99,12 @@ def workers(transactional_db, monkeypatch, settings, tmp_path):
     monkeypatch.setenv("NEWSROOM_FETCH_ALLOWED_NETWORKS", "127.0.0.0/8")
     started = []
 
-    def start(soft=60, hard=90, fetch_timeout=30):
+    def start(soft=60, hard=90, fetch_timeout=30, fetch_deadline=60, memory_mb=2048):
         monkeypatch.setenv("NEWSROOM_IMPORT_TASK_SOFT_SECONDS", str(soft))
         monkeypatch.setenv("NEWSROOM_IMPORT_TASK_HARD_SECONDS", str(hard))
         monkeypatch.setenv("NEWSROOM_FETCH_TIMEOUT", str(fetch_timeout))
+        monkeypatch.setenv("NEWSROOM_FETCH_DEADLINE", str(fetch_deadline))
+        monkeypatch.setenv("NEWSROOM_WORKER_MEMORY_MB", str(memory_mb))
         worker = PreforkWorker()
         worker.log = worker.log.with_name(f"{worker.log.stem}-stops-{len(started)}.log")
         started.append(worker)
@@ -179,9 +181,9 @@ def send_with_limits(run, soft, hard):
 
 
 def test_a_run_over_its_soft_time_limit_fails_with_the_reason(workers, drip, editor):
-    # The fetch gives up 2 x 3 s after it began; the soft limit (2 s) comes first, and the
+    # The fetch gives up at its 6 s deadline; the soft limit (2 s) comes first, and the
     # task stops as soon as the fetch lets go, well within its hard limit.
-    worker = workers(soft=2, hard=30, fetch_timeout=3)
+    worker = workers(soft=2, hard=30, fetch_timeout=3, fetch_deadline=6)
     run = start_import(editor, [], [drip.url])
     started = time.monotonic()
     send_with_limits(run, soft=2, hard=30)
@@ -203,3 +205,18 @@ def test_a_run_over_its_hard_time_limit_is_killed_and_fails_with_the_reason(work
     wait_for(lambda: status_of(run) == ImportRun.Status.FAILED, worker, timeout=40)
     assert run.failure_reason == f"{STOPPED}: over its 4 s time limit, so it was killed"
     assert drip.requests == 1
+
+
+def test_a_worker_child_cannot_grow_past_its_memory_ceiling(workers):
+    """Within NEWSROOM_WORKER_MEMORY_MB a task gets its memory; past it, a MemoryError in the
+    task (an import run then fails "out of memory"), and the child goes on to the next."""
+    worker = workers(memory_mb=1536)
+    log = worker.log
+    for megabytes in (256, 2048, 64):
+        allocate.delay(megabytes)
+    wait_for(lambda: "allocation of 64 MB" in log.read_text(errors="replace"), worker)
+    text = log.read_text(errors="replace")
+    assert "allocation of 256 MB given" in text
+    assert "allocation of 2048 MB refused: MemoryError" in text
+    assert "allocation of 64 MB given" in text
+    assert len(worker.child_pids()) == 1
