@@ -86,7 +86,9 @@ def test_draft_claims_never_appear(client):
 def test_the_api_is_read_only(client, editor_client):
     claim = verified_claim()
     for http in (client, editor_client):
-        assert http.post("/api/claims/", {"statement": "forged"}).status_code == 405
+        # A body is refused unread (request_bodies); without one, the method is refused.
+        assert http.post("/api/claims/", {"statement": "forged"}).status_code == 413
+        assert http.post("/api/claims/").status_code == 405
         assert http.delete(f"/api/claims/{claim.pk}/").status_code == 405
     assert Claim.objects.filter(pk=claim.pk, statement=claim.statement).exists()
 
@@ -271,7 +273,8 @@ def test_publishing_an_explainer_is_visible_on_the_next_request(client):
 def test_the_pages_api_is_read_only(client, admin_client):
     page = explainer_page("Fixed")
     for http in (client, admin_client):
-        assert http.post("/api/v2/pages/", {"title": "forged"}).status_code == 405
+        assert http.post("/api/v2/pages/", {"title": "forged"}).status_code == 413
+        assert http.post("/api/v2/pages/").status_code == 405
         assert http.delete(f"/api/v2/pages/{page.pk}/").status_code == 405
     page.refresh_from_db()
     assert page.live and page.title == "Fixed"
