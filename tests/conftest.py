@@ -192,6 +192,22 @@ def news_site(settings):
 
 
 @pytest.fixture
+def protected_page(db):
+    """A live explainer behind the page password "s3cret", and its password form's URL."""
+    from django.urls import reverse
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import explainer_page
+
+    page = explainer_page("Internal memo")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
+    return page, url
+
+
+@pytest.fixture
 def copied_seed(tmp_path):
     """A copy of seed 002 to change and import again."""
     from django.conf import settings

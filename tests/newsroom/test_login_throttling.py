@@ -5,9 +5,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
 
-from tests.factories import UserFactory, explainer_page
+from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
 LIMIT = settings.AXES_FAILURE_LIMIT
@@ -78,16 +77,6 @@ def test_many_right_logins_never_lock_anyone_out(db):
         client = Client()
         assert log_in(client, "regular", PASSWORD).status_code == 302
         assert is_logged_in(client)
-
-
-@pytest.fixture
-def protected_page(db):
-    page = explainer_page("Internal memo")
-    restriction = PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
-    )
-    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
-    return page, url
 
 
 def guess(client, url, page, password, address="10.0.0.1"):

@@ -10,25 +10,14 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
 
 from newsroom.throttling.models import FailedGuesses
-from tests.factories import UserFactory, explainer_page
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LIMIT = settings.AXES_FAILURE_LIMIT
 PROXY = "127.0.0.1"
 STRANGER = "203.0.113.9"
-
-
-@pytest.fixture
-def protected_page(db):
-    page = explainer_page("Internal memo")
-    restriction = PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
-    )
-    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk])
-    return page, url
 
 
 def guess(url, page, password, remote, forwarded=None):
